@@ -1,0 +1,199 @@
+package io.tributary.delta;
+
+import io.tributary.delta.DeltaSinkOptions.Compression;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
+
+/**
+ * Validated, immutable settings of one sink instance. Built only through {@link #fromMap}, which
+ * is where every option is checked; the rest of the sink trusts these values.
+ */
+public final class DeltaSinkConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String tablePath;
+  private final String sinkId;
+  private final List<String> partitionColumns;
+  private final long targetFileSize;
+  private final int maxOpenFiles;
+  private final Compression compression;
+  private final long rowGroupSize;
+  private final long pageSize;
+  private final int statsNumIndexedCols;
+  private final int statsStringPrefix;
+  private final int logCheckpointInterval;
+  private final boolean schemaEvolution;
+  private final int commitMaxRetries;
+  private final Map<String, String> hadoopConf;
+  private final Map<String, String> tableProperties;
+
+  private DeltaSinkConfig(Configuration c, Map<String, String> raw) {
+    this.tablePath = normalizeTablePath(require(c, DeltaSinkOptions.TABLE_PATH));
+    String id = c.get(DeltaSinkOptions.SINK_ID);
+    this.sinkId = id == null || id.isBlank() ? tablePath : id.trim();
+    this.partitionColumns = Collections.unmodifiableList(new ArrayList<>(c.get(DeltaSinkOptions.PARTITION_COLUMNS)));
+    this.targetFileSize = positive(c, DeltaSinkOptions.TARGET_FILE_SIZE.key(), c.get(DeltaSinkOptions.TARGET_FILE_SIZE).getBytes());
+    this.maxOpenFiles = (int) positive(c, DeltaSinkOptions.MAX_OPEN_FILES.key(), c.get(DeltaSinkOptions.MAX_OPEN_FILES));
+    this.compression = c.get(DeltaSinkOptions.COMPRESSION);
+    this.rowGroupSize = positive(c, DeltaSinkOptions.ROW_GROUP_SIZE.key(), c.get(DeltaSinkOptions.ROW_GROUP_SIZE).getBytes());
+    this.pageSize = positive(c, DeltaSinkOptions.PAGE_SIZE.key(), c.get(DeltaSinkOptions.PAGE_SIZE).getBytes());
+    this.statsNumIndexedCols = c.get(DeltaSinkOptions.STATS_NUM_INDEXED_COLS);
+    if (statsNumIndexedCols < -1) {
+      throw invalid(DeltaSinkOptions.STATS_NUM_INDEXED_COLS.key(), statsNumIndexedCols, "must be -1 (all), 0 or positive");
+    }
+    this.statsStringPrefix = (int) positive(c, DeltaSinkOptions.STATS_STRING_PREFIX.key(), c.get(DeltaSinkOptions.STATS_STRING_PREFIX));
+    this.logCheckpointInterval = (int) positive(c, DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL.key(), c.get(DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL));
+    this.schemaEvolution = c.get(DeltaSinkOptions.SCHEMA_EVOLUTION);
+    this.commitMaxRetries = c.get(DeltaSinkOptions.COMMIT_MAX_RETRIES);
+    if (commitMaxRetries < 0) {
+      throw invalid(DeltaSinkOptions.COMMIT_MAX_RETRIES.key(), commitMaxRetries, "must be >= 0");
+    }
+    this.hadoopConf = Collections.unmodifiableMap(withPrefix(raw, DeltaSinkOptions.HADOOP_PREFIX));
+    Map<String, String> props = withPrefix(raw, DeltaSinkOptions.TABLE_PROPERTY_PREFIX);
+    props.putIfAbsent("delta.checkpointInterval", Integer.toString(logCheckpointInterval));
+    this.tableProperties = Collections.unmodifiableMap(props);
+  }
+
+  /**
+   * Reads and validates the sink options from string keys and values (see {@link
+   * DeltaSinkOptions}).
+   *
+   * @throws IllegalConfigurationException naming the key, the value and what is expected
+   */
+  public static DeltaSinkConfig fromMap(Map<String, String> options) {
+    Objects.requireNonNull(options, "options");
+    Configuration c = Configuration.fromMap(options);
+    try {
+      return new DeltaSinkConfig(c, options);
+    } catch (IllegalConfigurationException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalConfigurationException("Invalid Delta sink option: " + e.getMessage(), e);
+    }
+  }
+
+  /** Turns a bare local path into a {@code file:} URI and {@code s3://} into {@code s3a://}. */
+  static String normalizeTablePath(String path) {
+    String p = path.trim();
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    URI uri = URI.create(p.replace(" ", "%20"));
+    if (uri.getScheme() == null) {
+      return Paths.get(p).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
+    }
+    if ("s3".equals(uri.getScheme())) {
+      return "s3a" + p.substring(2);
+    }
+    return p;
+  }
+
+  private static String require(Configuration c, ConfigOption<String> option) {
+    String v = c.get(option);
+    if (v == null || v.isBlank()) {
+      throw new IllegalConfigurationException(
+          "Delta sink option '" + option.key() + "' is required: " + option.description());
+    }
+    return v;
+  }
+
+  private static long positive(Configuration c, String key, long value) {
+    if (value <= 0) {
+      throw invalid(key, value, "must be positive");
+    }
+    return value;
+  }
+
+  private static IllegalConfigurationException invalid(String key, Object value, String expected) {
+    return new IllegalConfigurationException(
+        "Delta sink option '" + key + "' = " + value + ": " + expected);
+  }
+
+  private static Map<String, String> withPrefix(Map<String, String> raw, String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    raw.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length()) {
+            out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
+  }
+
+  /** Builds a fresh Hadoop configuration with the {@code hadoop.*} options applied. */
+  public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    hadoopConf.forEach(conf::set);
+    return conf;
+  }
+
+  public String tablePath() {
+    return tablePath;
+  }
+
+  public String sinkId() {
+    return sinkId;
+  }
+
+  public List<String> partitionColumns() {
+    return partitionColumns;
+  }
+
+  public long targetFileSize() {
+    return targetFileSize;
+  }
+
+  public int maxOpenFiles() {
+    return maxOpenFiles;
+  }
+
+  public Compression compression() {
+    return compression;
+  }
+
+  public long rowGroupSize() {
+    return rowGroupSize;
+  }
+
+  public long pageSize() {
+    return pageSize;
+  }
+
+  public int statsNumIndexedCols() {
+    return statsNumIndexedCols;
+  }
+
+  public int statsStringPrefix() {
+    return statsStringPrefix;
+  }
+
+  public int logCheckpointInterval() {
+    return logCheckpointInterval;
+  }
+
+  public boolean schemaEvolution() {
+    return schemaEvolution;
+  }
+
+  public int commitMaxRetries() {
+    return commitMaxRetries;
+  }
+
+  public Map<String, String> hadoopConf() {
+    return hadoopConf;
+  }
+
+  public Map<String, String> tableProperties() {
+    return tableProperties;
+  }
+}

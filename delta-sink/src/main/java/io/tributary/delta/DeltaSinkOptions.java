@@ -1,0 +1,121 @@
+package io.tributary.delta;
+
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+/**
+ * Every option of the Delta sink, with its default. Values are validated in one place, {@link
+ * DeltaSinkConfig#fromMap}. Keys are what jobs put in their configuration files or Managed Flink
+ * property groups.
+ */
+public final class DeltaSinkOptions {
+  private DeltaSinkOptions() {}
+
+  /** Prefix of options copied, without the prefix, into the Hadoop configuration. */
+  public static final String HADOOP_PREFIX = "hadoop.";
+
+  /** Prefix of options copied, without the prefix, into the table properties on creation. */
+  public static final String TABLE_PROPERTY_PREFIX = "table.property.";
+
+  /** Compression codecs for data files. */
+  public enum Compression {
+    SNAPPY,
+    ZSTD,
+    GZIP,
+    UNCOMPRESSED
+  }
+
+  public static final ConfigOption<String> TABLE_PATH =
+      ConfigOptions.key("table.path")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Table root: a local path, file:/..., or s3a://bucket/prefix. Required.");
+
+  public static final ConfigOption<String> SINK_ID =
+      ConfigOptions.key("sink.id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Stable identifier of this sink, recorded as the Delta transaction application id"
+                  + " (with the Flink job id). Defaults to the table path. Never reuse one id for two"
+                  + " different streams into the same table.");
+
+  public static final ConfigOption<List<String>> PARTITION_COLUMNS =
+      ConfigOptions.key("partition.columns")
+          .stringType()
+          .asList()
+          .defaultValues()
+          .withDescription(
+              "Partition columns, e.g. event_date. Types: STRING, DATE, TINYINT..BIGINT, BOOLEAN.");
+
+  public static final ConfigOption<MemorySize> TARGET_FILE_SIZE =
+      ConfigOptions.key("file.target-size")
+          .memoryType()
+          .defaultValue(MemorySize.parse("128mb"))
+          .withDescription("A data file is rolled when it reaches this size, and on every checkpoint.");
+
+  public static final ConfigOption<Integer> MAX_OPEN_FILES =
+      ConfigOptions.key("file.max-open")
+          .intType()
+          .defaultValue(64)
+          .withDescription(
+              "Open files per writer subtask (one per partition); past it the least recently"
+                  + " written file is closed, bounding memory when rows span many partitions.");
+
+  public static final ConfigOption<Compression> COMPRESSION =
+      ConfigOptions.key("parquet.compression")
+          .enumType(Compression.class)
+          .defaultValue(Compression.SNAPPY)
+          .withDescription("Parquet compression codec.");
+
+  public static final ConfigOption<MemorySize> ROW_GROUP_SIZE =
+      ConfigOptions.key("parquet.row-group-size")
+          .memoryType()
+          .defaultValue(MemorySize.parse("64mb"))
+          .withDescription("Parquet row group size (buffered in memory per open file).");
+
+  public static final ConfigOption<MemorySize> PAGE_SIZE =
+      ConfigOptions.key("parquet.page-size")
+          .memoryType()
+          .defaultValue(MemorySize.parse("1mb"))
+          .withDescription("Parquet page size.");
+
+  public static final ConfigOption<Integer> STATS_NUM_INDEXED_COLS =
+      ConfigOptions.key("stats.num-indexed-cols")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Leading top-level data columns that get min/max/nullCount statistics (Delta's"
+                  + " dataSkippingNumIndexedCols). -1 for all, 0 for none (numRecords only).");
+
+  public static final ConfigOption<Integer> STATS_STRING_PREFIX =
+      ConfigOptions.key("stats.string-prefix-length")
+          .intType()
+          .defaultValue(32)
+          .withDescription("String min/max statistics are truncated to this many characters.");
+
+  public static final ConfigOption<Integer> LOG_CHECKPOINT_INTERVAL =
+      ConfigOptions.key("log.checkpoint-interval")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Write a Delta log checkpoint every N commits (table property delta.checkpointInterval).");
+
+  public static final ConfigOption<Boolean> SCHEMA_EVOLUTION =
+      ConfigOptions.key("schema.evolution")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "When the table exists and the stream has extra nullable columns, add them to the"
+                  + " table instead of failing. Columns are never dropped or retyped.");
+
+  public static final ConfigOption<Integer> COMMIT_MAX_RETRIES =
+      ConfigOptions.key("commit.max-retries")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "How often a commit that lost a race with another writer is rebased and retried.");
+}

@@ -1,0 +1,209 @@
+package io.tributary.delta;
+
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.TableAlreadyExistsException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.internal.SnapshotImpl;
+import io.delta.kernel.internal.actions.CommitInfo;
+import io.delta.kernel.internal.actions.Metadata;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.util.FileNames;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creating, checking and evolving the target table. Shared by the sink builder (so a wrong schema
+ * fails when the job is built, not in a restart loop) and by tools.
+ */
+public final class DeltaTables {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
+
+  /** Recorded as the engine in every commit's commitInfo. */
+  public static final String ENGINE_INFO = "Tributary-DeltaSink/0.1";
+
+  private DeltaTables() {}
+
+  /** A Kernel engine over the sink's Hadoop configuration. */
+  public static Engine engine(DeltaSinkConfig config) {
+    return DefaultEngine.create(config.hadoopConfiguration());
+  }
+
+  /** What {@link #ensureTable} did. */
+  public enum Outcome {
+    CREATED,
+    EXISTS,
+    EVOLVED
+  }
+
+  /**
+   * Makes sure the table at {@code config.tablePath()} can take rows of {@code schema}: creates
+   * it (protocol 1/2, the configured partition columns and table properties) when absent, checks
+   * an existing table, and adds new nullable columns when schema evolution is enabled.
+   *
+   * @throws IllegalStateException with every incompatibility listed, when the table cannot take
+   *     the rows
+   */
+  public static Outcome ensureTable(Engine engine, DeltaSinkConfig config, StructType schema) {
+    Table table = Table.forPath(engine, config.tablePath());
+    for (int attempt = 0; ; attempt++) {
+      Snapshot snapshot;
+      try {
+        snapshot = table.getLatestSnapshot(engine);
+      } catch (TableNotFoundException e) {
+        try {
+          table
+              .createTransactionBuilder(engine, ENGINE_INFO, Operation.CREATE_TABLE)
+              .withSchema(engine, schema)
+              .withPartitionColumns(engine, config.partitionColumns())
+              .withTableProperties(engine, config.tableProperties())
+              .build(engine)
+              .commit(engine, CloseableIterable.emptyIterable());
+          LOG.info("Created Delta table {} partitioned by {}", config.tablePath(), config.partitionColumns());
+          return Outcome.CREATED;
+        } catch (TableAlreadyExistsException | io.delta.kernel.exceptions.ConcurrentWriteException raced) {
+          continue; // another job created it meanwhile: check that one
+        }
+      }
+      List<StructField> missing = check(snapshot, config, schema);
+      if (missing.isEmpty()) {
+        return Outcome.EXISTS;
+      }
+      if (addColumns(engine, snapshot, missing)) {
+        LOG.info("Added columns {} to Delta table {}", names(missing), config.tablePath());
+        return Outcome.EVOLVED;
+      }
+      if (attempt > 10) {
+        throw new IllegalStateException("Could not evolve the schema of " + config.tablePath() + " after 10 attempts");
+      }
+    }
+  }
+
+  /**
+   * Checks the table against the stream and returns the stream columns the table lacks (only
+   * when evolution is enabled and they are nullable). Columns are matched by name, ignoring case
+   * as Delta does.
+   */
+  static List<StructField> check(Snapshot snapshot, DeltaSinkConfig config, StructType schema) {
+    StructType table = snapshot.getSchema();
+    List<String> problems = new ArrayList<>();
+    List<StructField> missing = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      StructField t = field(table, f.getName());
+      if (t == null) {
+        if (config.schemaEvolution() && f.isNullable()) {
+          missing.add(f);
+        } else if (config.schemaEvolution()) {
+          problems.add("column '" + f.getName() + "' is not in the table and is NOT NULL, so it cannot be added");
+        } else {
+          problems.add("column '" + f.getName() + "' (" + f.getDataType() + ") is not in the table; enable '"
+              + DeltaSinkOptions.SCHEMA_EVOLUTION.key() + "' to add it");
+        }
+      } else if (!t.getDataType().equivalent(f.getDataType())) {
+        problems.add("column '" + f.getName() + "' is " + t.getDataType() + " in the table but " + f.getDataType() + " in the stream");
+      } else if (!t.isNullable() && f.isNullable()) {
+        problems.add("column '" + f.getName() + "' is NOT NULL in the table but nullable in the stream");
+      }
+    }
+    for (StructField t : table.fields()) {
+      if (!t.isNullable() && field(schema, t.getName()) == null) {
+        problems.add("table column '" + t.getName() + "' is NOT NULL but the stream does not have it");
+      }
+    }
+    List<String> tableParts = lower(snapshot.getPartitionColumnNames());
+    if (!tableParts.equals(lower(config.partitionColumns()))) {
+      problems.add("the table is partitioned by " + snapshot.getPartitionColumnNames()
+          + " but the sink by " + config.partitionColumns());
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "Delta table " + config.tablePath() + " (version " + snapshot.getVersion()
+              + ") cannot take the stream's rows: " + String.join("; ", problems));
+    }
+    return missing;
+  }
+
+  /**
+   * Appends nullable columns with a metadata-only commit. Kernel only evolves schemas of tables
+   * with column mapping (protocol 2/5, unreadable through Redshift Spectrum manifests); adding a
+   * nullable column at the end needs no mapping under the Delta protocol, so the commit is
+   * written here through Kernel's log store, which refuses to overwrite an existing version.
+   *
+   * @return false if another writer committed first (the caller re-reads and retries)
+   */
+  private static boolean addColumns(Engine engine, Snapshot snapshot, List<StructField> columns) {
+    SnapshotImpl s = (SnapshotImpl) snapshot;
+    StructType evolved = s.getSchema();
+    for (StructField f : columns) {
+      evolved = evolved.add(f);
+    }
+    Metadata metadata = s.getMetadata().withNewSchema(evolved);
+    long version = s.getVersion() + 1;
+    CommitInfo info =
+        new CommitInfo(
+            Optional.empty(),
+            System.currentTimeMillis(),
+            Optional.of(ENGINE_INFO),
+            Optional.of("ADD COLUMNS"),
+            Collections.singletonMap("columns", names(columns).toString()),
+            Optional.of(false),
+            Optional.of(java.util.UUID.randomUUID().toString()),
+            Collections.emptyMap());
+    String path = FileNames.deltaFile(s.getLogPath(), version);
+    try {
+      engine
+          .getJsonHandler()
+          .writeJsonFileAtomically(
+              path,
+              io.delta.kernel.internal.util.Utils.toCloseableIterator(
+                  Arrays.asList(
+                          SingleAction.createCommitInfoSingleAction(info.toRow()),
+                          SingleAction.createMetadataSingleAction(metadata.toRow()))
+                      .iterator()),
+              false);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not write schema change to " + path, e);
+    }
+  }
+
+  private static StructField field(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.getName().equalsIgnoreCase(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> lower(List<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(n.toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  private static List<String> names(List<StructField> fields) {
+    List<String> out = new ArrayList<>();
+    for (StructField f : fields) {
+      out.add(f.getName());
+    }
+    return out;
+  }
+}

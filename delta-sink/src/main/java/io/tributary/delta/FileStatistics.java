@@ -1,0 +1,187 @@
+package io.tributary.delta;
+
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.ShortType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Turns a Parquet footer into Delta per-file statistics (numRecords, minValues, maxValues,
+ * nullCount) for the leading top-level primitive columns, reading nothing but the footer the
+ * writer already holds.
+ *
+ * <p>Bounds are kept valid for data skipping: string minimums are truncated to a prefix (still a
+ * lower bound) and a string maximum that would need truncating is omitted; timestamp maximums are
+ * rounded up to the millisecond because the Delta log stores milliseconds; a NaN or missing bound
+ * omits the column's min/max. Booleans, binaries and nested columns get no min/max.
+ */
+public final class FileStatistics {
+  private final StructType dataSchema;
+  private final int numIndexedCols;
+  private final int stringPrefix;
+
+  /**
+   * @param dataSchema Delta schema of the columns stored in the file (no partition columns)
+   * @param numIndexedCols how many leading columns get statistics; -1 for all
+   * @param stringPrefix maximum characters of a string bound
+   */
+  public FileStatistics(StructType dataSchema, int numIndexedCols, int stringPrefix) {
+    this.dataSchema = dataSchema;
+    this.numIndexedCols = numIndexedCols < 0 ? Integer.MAX_VALUE : numIndexedCols;
+    this.stringPrefix = stringPrefix;
+  }
+
+  /** Statistics JSON for the file with this footer, as it goes into the {@code add} action. */
+  public String toJson(ParquetMetadata footer) {
+    return compute(footer).serializeAsJson(dataSchema);
+  }
+
+  DataFileStatistics compute(ParquetMetadata footer) {
+    long rows = 0;
+    Map<String, Statistics<?>> merged = new HashMap<>();
+    for (BlockMetaData block : footer.getBlocks()) {
+      rows += block.getRowCount();
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        if (chunk.getPath().size() != 1) {
+          continue;
+        }
+        String name = chunk.getPath().toArray()[0];
+        Statistics<?> s = chunk.getStatistics();
+        Statistics<?> prior = merged.get(name);
+        if (prior == null) {
+          merged.put(name, s == null ? null : s.copy());
+        } else if (s == null) {
+          merged.put(name, null);
+        } else {
+          prior.mergeStatistics(s);
+        }
+      }
+    }
+    Map<Column, Literal> min = new HashMap<>();
+    Map<Column, Literal> max = new HashMap<>();
+    Map<Column, Long> nulls = new HashMap<>();
+    int indexed = 0;
+    for (StructField field : dataSchema.fields()) {
+      if (indexed++ >= numIndexedCols) {
+        break;
+      }
+      if (!merged.containsKey(field.getName())) {
+        continue; // nested column: not collected
+      }
+      Statistics<?> s = merged.get(field.getName());
+      if (s == null || s.isEmpty()) {
+        continue;
+      }
+      Column col = new Column(field.getName());
+      nulls.put(col, s.getNumNulls());
+      if (!s.hasNonNullValue()) {
+        continue;
+      }
+      Literal lo = lower(field.getDataType(), s.genericGetMin());
+      Literal hi = upper(field.getDataType(), s.genericGetMax());
+      if (lo != null && hi != null) {
+        min.put(col, lo);
+        max.put(col, hi);
+      } else if (lo != null && field.getDataType() instanceof StringType) {
+        min.put(col, lo);
+      }
+    }
+    return new DataFileStatistics(rows, min, max, nulls, Optional.empty());
+  }
+
+  private Literal lower(DataType type, Object v) {
+    if (type instanceof StringType) {
+      String s = ((Binary) v).toStringUsingUTF8();
+      return Literal.ofString(prefix(s));
+    }
+    if (type instanceof TimestampType) {
+      return Literal.ofTimestamp((Long) v);
+    }
+    return numeric(type, v);
+  }
+
+  private Literal upper(DataType type, Object v) {
+    if (type instanceof StringType) {
+      String s = ((Binary) v).toStringUsingUTF8();
+      return s.length() <= stringPrefix ? Literal.ofString(s) : null;
+    }
+    if (type instanceof TimestampType) {
+      long micros = (Long) v;
+      return Literal.ofTimestamp(Math.floorDiv(micros + 999, 1000) * 1000);
+    }
+    return numeric(type, v);
+  }
+
+  private static Literal numeric(DataType type, Object v) {
+    if (type instanceof ByteType) {
+      return Literal.ofByte(((Integer) v).byteValue());
+    }
+    if (type instanceof ShortType) {
+      return Literal.ofShort(((Integer) v).shortValue());
+    }
+    if (type instanceof IntegerType) {
+      return Literal.ofInt((Integer) v);
+    }
+    if (type instanceof DateType) {
+      return Literal.ofDate((Integer) v);
+    }
+    if (type instanceof LongType) {
+      return Literal.ofLong((Long) v);
+    }
+    if (type instanceof FloatType) {
+      float f = (Float) v;
+      return Float.isNaN(f) ? null : Literal.ofFloat(f);
+    }
+    if (type instanceof DoubleType) {
+      double d = (Double) v;
+      return Double.isNaN(d) ? null : Literal.ofDouble(d);
+    }
+    if (type instanceof DecimalType) {
+      DecimalType t = (DecimalType) type;
+      BigInteger unscaled;
+      if (v instanceof Integer) {
+        unscaled = BigInteger.valueOf((Integer) v);
+      } else if (v instanceof Long) {
+        unscaled = BigInteger.valueOf((Long) v);
+      } else {
+        unscaled = new BigInteger(((Binary) v).getBytes());
+      }
+      return Literal.ofDecimal(new BigDecimal(unscaled, t.getScale()), t.getPrecision(), t.getScale());
+    }
+    return null; // boolean, binary: no bounds
+  }
+
+  /** The first {@code stringPrefix} characters, never splitting a surrogate pair. */
+  private String prefix(String s) {
+    if (s.length() <= stringPrefix) {
+      return s;
+    }
+    int end = stringPrefix;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+}
