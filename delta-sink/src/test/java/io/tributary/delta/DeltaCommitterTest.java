@@ -1,0 +1,74 @@
+package io.tributary.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.delta.testing.CapturingMetricGroup;
+import io.tributary.delta.testing.DeltaTestTables;
+import io.tributary.delta.testing.TestStreams;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Idempotence of commits, driven without Flink. */
+class DeltaCommitterTest {
+  @TempDir Path tmp;
+
+  private DeltaSink sink(String table) {
+    return DeltaSink.forRowData(TestStreams.EVENTS).tablePath(table).partitionColumns("event_date").sinkId("c").build();
+  }
+
+  @Test
+  void replayedCommittableIsSkipped() throws Exception {
+    String table = tmp.resolve("t").toString();
+    DeltaSink sink = sink(table);
+    List<DataFile> files = SinkParts.writeEvents(sink, 0, 100);
+    CapturingMetricGroup metrics = new CapturingMetricGroup();
+    DeltaCommitter committer = new DeltaCommitter(sink.config(), metrics);
+
+    DeltaCommittable c = new DeltaCommittable("c", "job-a", 7, files);
+    assertThat(committer.commit(c)).isTrue();
+    long version = DeltaTestTables.snapshot(table, Collections.emptyMap()).getVersion();
+    // The same checkpoint again (restore from checkpoint 7), and an older one.
+    assertThat(committer.commit(c)).isFalse();
+    assertThat(committer.commit(new DeltaCommittable("c", "job-a", 6, SinkParts.writeEvents(sink, 100, 110)))).isFalse();
+
+    assertThat(DeltaTestTables.snapshot(table, Collections.emptyMap()).getVersion()).isEqualTo(version);
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(100);
+    assertThat(metrics.count("deltaCommits")).isEqualTo(1);
+    assertThat(metrics.count("deltaCommitsSkippedAsReplayed")).isEqualTo(2);
+    assertThat(metrics.count("deltaRowsCommitted")).isEqualTo(100);
+    assertThat(metrics.gaugeValue("deltaLastCommittedVersion")).isEqualTo(version);
+  }
+
+  @Test
+  void aNewJobStartsItsOwnSequence() throws Exception {
+    String table = tmp.resolve("t2").toString();
+    DeltaSink sink = sink(table);
+    DeltaCommitter committer = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    assertThat(committer.commit(new DeltaCommittable("c", "job-a", 5, SinkParts.writeEvents(sink, 0, 10)))).isTrue();
+    // A job started without state counts checkpoints from 1 again; its commits must not be skipped.
+    assertThat(committer.commit(new DeltaCommittable("c", "job-b", 1, SinkParts.writeEvents(sink, 10, 20)))).isTrue();
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(20);
+  }
+
+  @Test
+  void zombieCommitterOfTheSameCheckpointIsRejected() throws Exception {
+    String table = tmp.resolve("t3").toString();
+    DeltaSink sink = sink(table);
+    List<DataFile> files = SinkParts.writeEvents(sink, 0, 50);
+    DeltaCommittable c = new DeltaCommittable("c", "job-a", 3, files);
+    DeltaCommitter first = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    DeltaCommitter zombie = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Boolean> a = pool.submit(() -> first.commit(c));
+      java.util.concurrent.Future<Boolean> b = pool.submit(() -> zombie.commit(c));
+      assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder(true, false);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(50);
+  }
+}
