@@ -51,6 +51,14 @@ class DeltaCommitterTest {
     // A job started without state counts checkpoints from 1 again; its commits must not be skipped.
     assertThat(committer.commit(new DeltaCommittable("c", "job-b", 1, SinkParts.writeEvents(sink, 10, 20)))).isTrue();
     assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(20);
+
+    DeltaTableSummary summary = DeltaTableSummary.of(DeltaTables.engine(sink.config()), sink.config().tablePath());
+    assertThat(summary.version()).isEqualTo(2);
+    assertThat(summary.rows()).isEqualTo(20);
+    assertThat(summary.files()).isEqualTo(6); // 3 days x 2 commits
+    assertThat(summary.partitions()).isEqualTo(3);
+    assertThat(summary.filesWithoutStats()).isZero();
+    assertThat(summary.bytes()).isPositive();
   }
 
   @Test
