@@ -144,7 +144,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
       List<DataFileStatus> statuses = new ArrayList<>();
       for (DataFile f : e.getValue()) {
         Optional<DataFileStatistics> stats =
-            f.statsJson() == null ? Optional.empty() : DataFileStatistics.deserializeFromJson(f.statsJson(), schema);
+            f.statsJson() == null ? Optional.empty() : Optional.of(FileStatistics.fromJson(f.statsJson(), schema));
         statuses.add(new DataFileStatus(f.path(), f.size(), f.modificationTime(), stats));
       }
       try (CloseableIterator<Row> rows =

@@ -1,6 +1,7 @@
 package io.tributary.delta;
 
 import io.tributary.delta.DeltaSinkOptions.Compression;
+import io.tributary.delta.storage.S3ConditionalPutLogStore;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Paths;
@@ -130,9 +131,16 @@ public final class DeltaSinkConfig implements Serializable {
     return out;
   }
 
-  /** Builds a fresh Hadoop configuration with the {@code hadoop.*} options applied. */
+  /**
+   * Builds a fresh Hadoop configuration with the {@code hadoop.*} options applied. S3 paths get
+   * the conditional-write log store unless a log store is configured explicitly, so a second
+   * (zombie) committer can never overwrite a commit.
+   */
   public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    for (String key : S3ConditionalPutLogStore.logStoreConf().keySet()) {
+      conf.set(key, S3ConditionalPutLogStore.class.getName());
+    }
     hadoopConf.forEach(conf::set);
     return conf;
   }

@@ -118,7 +118,8 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
     long now = System.currentTimeMillis();
     closed.add(
         new DataFile(
-            file.path().toUri().toString(),
+            // Unencoded: Kernel URI-encodes the path relative to the table root itself.
+            file.path().toString(),
             partitions.asMap(key),
             file.fileLength(),
             now,

@@ -1,5 +1,8 @@
 package io.tributary.delta;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.statistics.DataFileStatistics;
@@ -38,6 +41,9 @@ import org.apache.parquet.io.api.Binary;
  * omits the column's min/max. Booleans, binaries and nested columns get no min/max.
  */
 public final class FileStatistics {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
   private final StructType dataSchema;
   private final int numIndexedCols;
   private final int stringPrefix;
@@ -171,6 +177,69 @@ public final class FileStatistics {
       return Literal.ofDecimal(new BigDecimal(unscaled, t.getScale()), t.getPrecision(), t.getScale());
     }
     return null; // boolean, binary: no bounds
+  }
+
+  /**
+   * Parses statistics JSON written by {@link #toJson} back into Kernel's form, losslessly:
+   * Kernel's own parser reads numbers as doubles, which rounds decimals beyond 15 digits (wrong
+   * bounds make readers skip files that hold matching rows) and cannot parse some of them back.
+   *
+   * @param schema the table schema; statistics of columns it lacks are dropped
+   */
+  public static DataFileStatistics fromJson(String json, StructType schema) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("Unreadable statistics JSON: " + json, e);
+    }
+    Map<Column, Literal> min = new HashMap<>();
+    Map<Column, Literal> max = new HashMap<>();
+    Map<Column, Long> nulls = new HashMap<>();
+    for (StructField f : schema.fields()) {
+      Column col = new Column(f.getName());
+      parseBound(root.path("minValues").get(f.getName()), f.getDataType()).ifPresent(l -> min.put(col, l));
+      parseBound(root.path("maxValues").get(f.getName()), f.getDataType()).ifPresent(l -> max.put(col, l));
+      JsonNode n = root.path("nullCount").get(f.getName());
+      if (n != null && n.isIntegralNumber()) {
+        nulls.put(col, n.longValue());
+      }
+    }
+    return new DataFileStatistics(root.path("numRecords").longValue(), min, max, nulls, Optional.empty());
+  }
+
+  private static Optional<Literal> parseBound(JsonNode v, DataType type) {
+    if (v == null || v.isNull() || v.isContainerNode()) {
+      return Optional.empty();
+    }
+    Literal l;
+    if (type instanceof ByteType) {
+      l = Literal.ofByte((byte) v.intValue());
+    } else if (type instanceof ShortType) {
+      l = Literal.ofShort((short) v.intValue());
+    } else if (type instanceof IntegerType) {
+      l = Literal.ofInt(v.intValue());
+    } else if (type instanceof LongType) {
+      l = Literal.ofLong(v.longValue());
+    } else if (type instanceof FloatType) {
+      l = Literal.ofFloat(v.isNumber() ? v.floatValue() : Float.parseFloat(v.asText()));
+    } else if (type instanceof DoubleType) {
+      l = Literal.ofDouble(v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText()));
+    } else if (type instanceof DecimalType) {
+      DecimalType t = (DecimalType) type;
+      BigDecimal d = v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+      l = Literal.ofDecimal(d.setScale(t.getScale(), java.math.RoundingMode.UNNECESSARY), t.getPrecision(), t.getScale());
+    } else if (type instanceof StringType) {
+      l = Literal.ofString(v.asText());
+    } else if (type instanceof DateType) {
+      l = Literal.ofDate((int) java.time.LocalDate.parse(v.asText()).toEpochDay());
+    } else if (type instanceof TimestampType) {
+      java.time.Instant i = java.time.OffsetDateTime.parse(v.asText()).toInstant();
+      l = Literal.ofTimestamp(Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000));
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(l);
   }
 
   /** The first {@code stringPrefix} characters, never splitting a surrogate pair. */

@@ -14,7 +14,8 @@ import org.apache.flink.table.types.logical.RowType;
  * Reads the partition values of a row and names its partition directory. Values are rendered as
  * the Delta protocol stores them in {@code add.partitionValues} (dates as {@code yyyy-MM-dd},
  * numbers in decimal, booleans as {@code true}/{@code false}); directories are Hive style
- * ({@code event_date=2024-05-01/}) with special characters escaped.
+ * ({@code event_date=2024-05-01/}) with special characters escaped. An empty string is stored as
+ * null, as Spark does: the Delta log and Hive directories cannot represent both.
  */
 final class PartitionComputer implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -74,7 +75,11 @@ final class PartitionComputer implements Serializable {
     switch (type.getTypeRoot()) {
       case CHAR:
       case VARCHAR:
-        return row.getString(pos).toString();
+        {
+          // Delta (like Hive and Spark) cannot tell an empty partition value from null.
+          String v = row.getString(pos).toString();
+          return v.isEmpty() ? null : v;
+        }
       case DATE:
         return LocalDate.ofEpochDay(row.getInt(pos)).toString();
       case TINYINT:

@@ -24,6 +24,16 @@ class DeltaSinkConfigTest {
     assertThat(c.partitionColumns()).isEmpty();
     assertThat(c.tableProperties()).containsEntry("delta.checkpointInterval", "10");
     assertThat(c.schemaEvolution()).isFalse();
+    assertThat(c.hadoopConfiguration().get("io.delta.kernel.logStore.s3a.impl"))
+        .isEqualTo("io.tributary.delta.storage.S3ConditionalPutLogStore");
+  }
+
+  @Test
+  void anExplicitLogStoreWins() {
+    Map<String, String> m = base();
+    m.put("hadoop.io.delta.kernel.logStore.s3a.impl", "io.delta.storage.S3SingleDriverLogStore");
+    assertThat(DeltaSinkConfig.fromMap(m).hadoopConfiguration().get("io.delta.kernel.logStore.s3a.impl"))
+        .isEqualTo("io.delta.storage.S3SingleDriverLogStore");
   }
 
   @Test
