@@ -174,20 +174,7 @@ class SparkReadsSinkTablesTest {
 
     // Every row, field by field (a few thousand rows: no need to sample).
     List<String> mismatches = new ArrayList<>();
-    Map<Long, Row> byId = new HashMap<>();
-    for (Row r : df.collectAsList()) {
-      if (byId.put(r.getLong(0), r) != null) {
-        mismatches.add("events id=" + r.getLong(0) + ": read more than once");
-      }
-    }
-    for (long id = 0; id < Events.COUNT; id++) {
-      Row r = byId.get(id);
-      if (r == null) {
-        mismatches.add("events id=" + id + ": written, not read");
-      } else {
-        compareRow("events", id, r, Events.expected(id), mismatches);
-      }
-    }
+    compareAll("events", df, Events.COUNT, Events::expected, mismatches);
     assertNoMismatches(mismatches);
 
     // Aggregates per partition against the generator.
@@ -290,20 +277,7 @@ class SparkReadsSinkTablesTest {
             "array<struct<x:bigint,y:double>>", "map<string,bigint>", "array<array<int>>");
 
     List<String> mismatches = new ArrayList<>();
-    Map<Long, Row> byId = new HashMap<>();
-    for (Row r : df.collectAsList()) {
-      if (byId.put(r.getLong(0), r) != null) {
-        mismatches.add("all_types id=" + r.getLong(0) + ": read more than once");
-      }
-    }
-    for (long id = 0; id < AllTypes.COUNT; id++) {
-      Row r = byId.get(id);
-      if (r == null) {
-        mismatches.add("all_types id=" + id + ": written, not read");
-      } else {
-        compareRow("all_types", id, r, AllTypes.expected(id), mismatches);
-      }
-    }
+    compareAll("all_types", df, AllTypes.COUNT, AllTypes::expected, mismatches);
 
     // TIMESTAMP without time zone: the wall clock, rendered in the (UTC) session time zone.
     DateTimeFormatter wallClock = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
@@ -551,16 +525,7 @@ class SparkReadsSinkTablesTest {
     Dataset<Row> df = spark.read().format("delta").load(table);
 
     // Exact values.
-    Map<Long, Row> byId = new HashMap<>();
-    df.collectAsList().forEach(r -> byId.put(r.getLong(0), r));
-    for (long id = 0; id < count; id++) {
-      Row r = byId.get(id);
-      if (r == null) {
-        problems.add(name + " id=" + id + ": written, not read");
-      } else {
-        compareRow(name, id, r, Decimals.expected(values, id), problems);
-      }
-    }
+    compareAll(name, df, count, id -> Decimals.expected(values, id), problems);
 
     // Statistics in the log against each file's rows.
     Map<String, Row> perFile = new HashMap<>();
@@ -655,16 +620,7 @@ class SparkReadsSinkTablesTest {
 
     Dataset<Row> df = spark.read().format("delta").load(table);
     try {
-      Map<Long, Row> byId = new HashMap<>();
-      df.collectAsList().forEach(r -> byId.put(r.getLong(0), r));
-      for (long id = 0; id < Tagged.COUNT; id++) {
-        Row r = byId.get(id);
-        if (r == null) {
-          problems.add("escaped_partitions id=" + id + ": written, not read");
-        } else {
-          compareRow("escaped_partitions", id, r, Tagged.expected(id), problems);
-        }
-      }
+      compareAll("escaped_partitions", df, Tagged.COUNT, Tagged::expected, problems);
     } catch (Exception e) {
       problems.add("escaped_partitions: Spark could not read the table: " + firstLine(e));
     }
@@ -1288,6 +1244,28 @@ class SparkReadsSinkTablesTest {
   }
 
   /** Compares a Spark row with the expected values, column by column. */
+  /**
+   * Compares every row of {@code df} (keyed by its first column, a BIGINT id) with the expected
+   * values of ids {@code 0..count-1}, noting duplicates, missing ids and differing fields.
+   */
+  private static void compareAll(
+      String table, Dataset<Row> df, long count, java.util.function.LongFunction<Map<String, Object>> expected, List<String> mismatches) {
+    Map<Long, Row> byId = new HashMap<>();
+    for (Row r : df.collectAsList()) {
+      if (byId.put(r.getLong(0), r) != null) {
+        mismatches.add(table + " id=" + r.getLong(0) + ": read more than once");
+      }
+    }
+    for (long id = 0; id < count; id++) {
+      Row r = byId.get(id);
+      if (r == null) {
+        mismatches.add(table + " id=" + id + ": written, not read");
+      } else {
+        compareRow(table, id, r, expected.apply(id), mismatches);
+      }
+    }
+  }
+
   private static void compareRow(String table, long id, Row actual, Map<String, Object> expected, List<String> mismatches) {
     for (Map.Entry<String, Object> e : expected.entrySet()) {
       Object want = normalize(e.getValue());
