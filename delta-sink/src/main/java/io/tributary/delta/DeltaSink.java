@@ -124,7 +124,8 @@ public final class DeltaSink
             "Delta commit aggregator",
             CommittableMessageTypeInfo.of(DeltaCommittable.Serializer::new),
             new DeltaCommitAggregator(config.sinkId()))
-        .uid("tributary-delta-aggregator-" + config.sinkId())
+        // No uid: the aggregator keeps no state, and a uid here would oblige every user to set
+        // one on sinkTo(...) (Flink requires it once a sink's own topology sets any uid).
         .setParallelism(1)
         .setMaxParallelism(1)
         // Every committable goes to committer subtask 0: one committer commits.

@@ -86,7 +86,8 @@ class DeltaSinkITCase {
   void appendsPartitionedRowsThatKernelReadsBack() throws Exception {
     String table = tmp.resolve("events").toString();
     StreamExecutionEnvironment env = env(2, new Configuration());
-    TestStreams.events(env, 3_000, 3_000).sinkTo(sink(table)).uid("delta-sink");
+    // No uid on purpose: the sink must work without one.
+    TestStreams.events(env, 3_000, 3_000).sinkTo(sink(table));
     env.execute("append");
 
     List<Map<String, Object>> rows = DeltaTestTables.readAll(table, Collections.emptyMap());
