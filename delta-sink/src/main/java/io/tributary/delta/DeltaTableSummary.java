@@ -1,18 +1,10 @@
 package io.tributary.delta;
 
-import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
-import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.statistics.DataFileStatistics;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,39 +42,23 @@ public final class DeltaTableSummary {
    */
   public static DeltaTableSummary of(Engine engine, String path) {
     Snapshot snapshot = Table.forPath(engine, path).getLatestSnapshot(engine);
-    Scan scan = snapshot.getScanBuilder().build();
     long rows = 0;
-    long files = 0;
     long noStats = 0;
     long bytes = 0;
     Set<Map<String, String>> partitions = new HashSet<>();
-    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
-      while (batches.hasNext()) {
-        try (CloseableIterator<Row> it = batches.next().getRows()) {
-          while (it.hasNext()) {
-            Row scanFile = it.next();
-            FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
-            files++;
-            bytes += status.getSize();
-            partitions.add(InternalScanFileUtils.getPartitionValues(scanFile));
-            Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-            int statsOrdinal = add.getSchema().indexOf("stats");
-            String stats = statsOrdinal < 0 || add.isNullAt(statsOrdinal) ? null : add.getString(statsOrdinal);
-            Long n = stats == null ? null : DataFileStatistics.getNumRecords(stats).orElse(null);
-            if (n == null) {
-              noStats++;
-            } else {
-              rows += n;
-            }
-          }
-        }
+    List<ActiveFile> files = ActiveFile.list(engine, snapshot);
+    for (ActiveFile f : files) {
+      bytes += f.size();
+      partitions.add(f.partitionValues());
+      if (f.numRecords().isPresent()) {
+        rows += f.numRecords().getAsLong();
+      } else {
+        noStats++;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     int partitionCount = snapshot.getPartitionColumnNames().isEmpty() ? 0 : partitions.size();
     return new DeltaTableSummary(
-        path, snapshot.getVersion(), snapshot.getTimestamp(engine), rows, files, noStats, bytes, partitionCount);
+        path, snapshot.getVersion(), snapshot.getTimestamp(engine), rows, files.size(), noStats, bytes, partitionCount);
   }
 
   public String path() {

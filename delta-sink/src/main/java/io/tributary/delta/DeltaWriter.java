@@ -46,7 +46,10 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
   private final FileSystem fs;
   private final Path tableRoot;
   private final int subtask;
-  private final LinkedHashMap<List<String>, ParquetFileAppender> open;
+  private final LinkedHashMap<PartitionComputer.Key, ParquetFileAppender> open;
+  /** The file the previous row went to: consecutive rows usually share a partition. */
+  private PartitionComputer.Key lastKey;
+  private ParquetFileAppender lastFile;
   private final List<DataFile> closed = new ArrayList<>();
   private final Counter rowsWritten;
   private final Counter filesWritten;
@@ -83,44 +86,53 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
 
   @Override
   public void write(RowData row, Context context) throws IOException {
-    List<String> key = partitions.values(row);
-    ParquetFileAppender file = open.get(key);
-    if (file == null) {
-      if (open.size() >= config.maxOpenFiles()) {
-        Iterator<Map.Entry<List<String>, ParquetFileAppender>> eldest = open.entrySet().iterator();
-        Map.Entry<List<String>, ParquetFileAppender> e = eldest.next();
-        eldest.remove();
-        finish(e.getKey(), e.getValue());
+    ParquetFileAppender file = lastFile;
+    if (file == null || !partitions.matches(lastKey, row)) {
+      PartitionComputer.Key key = partitions.key(row);
+      file = open.get(key);
+      if (file == null) {
+        if (open.size() >= config.maxOpenFiles()) {
+          Iterator<Map.Entry<PartitionComputer.Key, ParquetFileAppender>> eldest = open.entrySet().iterator();
+          Map.Entry<PartitionComputer.Key, ParquetFileAppender> e = eldest.next();
+          eldest.remove();
+          finish(e.getKey(), e.getValue());
+        }
+        file = newFile(key);
+        open.put(key, file);
       }
-      file = newFile(key);
-      open.put(key, file);
+      lastKey = key;
+      lastFile = file;
     }
     file.write(row);
     rowsWritten.inc();
     if (file.records() % SIZE_CHECK_INTERVAL == 0
         && file.estimatedSize() >= config.targetFileSize()) {
-      open.remove(key);
-      finish(key, file);
+      open.remove(lastKey);
+      finish(lastKey, file);
     }
   }
 
-  private ParquetFileAppender newFile(List<String> key) throws IOException {
+  private ParquetFileAppender newFile(PartitionComputer.Key key) throws IOException {
     String name =
         String.format(
             "part-%05d-%s.c000%s.parquet", subtask, UUID.randomUUID(), settings.extension());
-    Path path = new Path(tableRoot, partitions.directory(key) + name);
+    Path path = new Path(tableRoot, PartitionComputer.directory(partitions.render(key)) + name);
     return new ParquetFileAppender(
         fs, path, hadoopConf, new RowDataWriteSupport(rowType, dataFieldIndexes, fileMetadata), settings);
   }
 
-  private void finish(List<String> key, ParquetFileAppender file) throws IOException {
+  private void finish(PartitionComputer.Key key, ParquetFileAppender file) throws IOException {
+    if (file == lastFile) {
+      lastFile = null;
+      lastKey = null;
+    }
     file.close();
     long now = System.currentTimeMillis();
     closed.add(
         new DataFile(
             // Unencoded: Kernel URI-encodes the path relative to the table root itself.
             file.path().toString(),
-            partitions.asMap(key),
+            partitions.render(key),
             file.fileLength(),
             now,
             file.records(),
@@ -136,10 +148,12 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
 
   @Override
   public Collection<DeltaWriteResult> prepareCommit() throws IOException {
-    for (Map.Entry<List<String>, ParquetFileAppender> e : open.entrySet()) {
+    for (Map.Entry<PartitionComputer.Key, ParquetFileAppender> e : open.entrySet()) {
       finish(e.getKey(), e.getValue());
     }
     open.clear();
+    lastFile = null;
+    lastKey = null;
     if (closed.isEmpty()) {
       return Collections.emptyList();
     }
@@ -164,6 +178,8 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
       }
     }
     open.clear();
+    lastFile = null;
+    lastKey = null;
     for (DataFile f : closed) {
       try {
         fs.delete(new Path(f.path()), false);

@@ -2,9 +2,9 @@ package io.tributary.delta;
 
 import java.io.Serializable;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.apache.flink.table.data.StringData;
 import java.util.Map;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -41,34 +41,90 @@ final class PartitionComputer implements Serializable {
     return names.length > 0;
   }
 
-  /** Partition values of a row, in partition column order (a usable map key). */
-  List<String> values(RowData row) {
-    String[] values = new String[names.length];
-    for (int i = 0; i < names.length; i++) {
-      values[i] = render(row, positions[i], types[i]);
+  /**
+   * Identity of a row's partition by its raw values, so the per-row path neither renders strings
+   * nor allocates when consecutive rows share a partition (see {@link #matches}).
+   */
+  static final class Key {
+    private final Object[] values;
+    private final int hash;
+
+    private Key(Object[] values) {
+      this.values = values;
+      this.hash = java.util.Arrays.hashCode(values);
     }
-    return Arrays.asList(values);
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && hash == ((Key) o).hash && java.util.Arrays.equals(values, ((Key) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
-  Map<String, String> asMap(List<String> values) {
+  private static final Key UNPARTITIONED = new Key(new Object[0]);
+
+  /** The partition of a row. Copies string values: rows may be reused by the caller. */
+  Key key(RowData row) {
+    if (names.length == 0) {
+      return UNPARTITIONED;
+    }
+    Object[] values = new Object[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = raw(row, positions[i], types[i]);
+    }
+    return new Key(values);
+  }
+
+  /** Whether the row belongs to {@code key}'s partition, without allocating. */
+  boolean matches(Key key, RowData row) {
+    for (int i = 0; i < names.length; i++) {
+      Object v = key.values[i];
+      int pos = positions[i];
+      if (row.isNullAt(pos)) {
+        if (v != null) {
+          return false;
+        }
+        continue;
+      }
+      if (v == null) {
+        return false;
+      }
+      switch (types[i].getTypeRoot()) {
+        case CHAR:
+        case VARCHAR:
+          if (!v.equals(row.getString(pos))) {
+            return false;
+          }
+          break;
+        case DATE:
+        case INTEGER:
+          if ((Integer) v != row.getInt(pos)) {
+            return false;
+          }
+          break;
+        default:
+          if (!v.equals(raw(row, pos, types[i]))) {
+            return false;
+          }
+      }
+    }
+    return true;
+  }
+
+  /** Partition values as the Delta log stores them, in partition column order. */
+  Map<String, String> render(Key key) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
-      map.put(names[i], values.get(i));
+      map.put(names[i], render(key.values[i], types[i]));
     }
     return map;
   }
 
-  /** Relative directory for these values, ending in '/', or "" when unpartitioned. */
-  String directory(List<String> values) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < names.length; i++) {
-      String v = values.get(i);
-      sb.append(escape(names[i])).append('=').append(v == null ? NULL_PARTITION : escape(v)).append('/');
-    }
-    return sb.toString();
-  }
-
-  private static String render(RowData row, int pos, LogicalType type) {
+  private static Object raw(RowData row, int pos, LogicalType type) {
     if (row.isNullAt(pos)) {
       return null;
     }
@@ -77,24 +133,42 @@ final class PartitionComputer implements Serializable {
       case VARCHAR:
         {
           // Delta (like Hive and Spark) cannot tell an empty partition value from null.
-          String v = row.getString(pos).toString();
-          return v.isEmpty() ? null : v;
+          String s = row.getString(pos).toString();
+          return s.isEmpty() ? null : StringData.fromString(s);
         }
       case DATE:
-        return LocalDate.ofEpochDay(row.getInt(pos)).toString();
-      case TINYINT:
-        return Byte.toString(row.getByte(pos));
-      case SMALLINT:
-        return Short.toString(row.getShort(pos));
       case INTEGER:
-        return Integer.toString(row.getInt(pos));
+        return row.getInt(pos);
+      case TINYINT:
+        return row.getByte(pos);
+      case SMALLINT:
+        return row.getShort(pos);
       case BIGINT:
-        return Long.toString(row.getLong(pos));
+        return row.getLong(pos);
       case BOOLEAN:
-        return Boolean.toString(row.getBoolean(pos));
+        return row.getBoolean(pos);
       default:
         throw new IllegalStateException("Unsupported partition type " + type);
     }
+  }
+
+  private static String render(Object v, LogicalType type) {
+    if (v == null) {
+      return null;
+    }
+    return type.getTypeRoot() == org.apache.flink.table.types.logical.LogicalTypeRoot.DATE
+        ? LocalDate.ofEpochDay((Integer) v).toString()
+        : v.toString();
+  }
+
+  /** Relative directory for rendered values, ending in '/', or "" when unpartitioned. */
+  static String directory(Map<String, String> values) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String v = e.getValue();
+      sb.append(escape(e.getKey())).append('=').append(v == null ? NULL_PARTITION : escape(v)).append('/');
+    }
+    return sb.toString();
   }
 
   /** Hive's path escaping: control characters and the characters listed below become %XX. */
