@@ -76,9 +76,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     List<CommitRequest<DeltaCommittable>> ordered = new ArrayList<>(requests);
     ordered.sort(Comparator.comparingLong(r -> r.getCommittable().checkpointId()));
     for (CommitRequest<DeltaCommittable> request : ordered) {
-      if (commit(request.getCommittable())) {
-        // committed by us
-      } else {
+      if (!commit(request.getCommittable())) {
         request.signalAlreadyCommitted();
       }
     }
