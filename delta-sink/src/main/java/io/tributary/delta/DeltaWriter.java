@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.hadoop.conf.Configuration;
@@ -61,7 +61,7 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
       StructType dataSchema,
       int[] dataFieldIndexes,
       int subtask,
-      SinkWriterMetricGroup metrics)
+      MetricGroup metrics)
       throws IOException {
     this.config = config;
     this.rowType = rowType;

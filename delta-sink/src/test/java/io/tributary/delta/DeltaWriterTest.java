@@ -55,6 +55,21 @@ class DeltaWriterTest {
   }
 
   @Test
+  void countsRowsFilesAndBytesWritten() throws Exception {
+    DeltaSink sink =
+        DeltaSink.forRowData(TestStreams.EVENTS).tablePath(tmp.resolve("m").toString()).partitionColumns("event_date").build();
+    List<org.apache.flink.table.data.RowData> rows = new ArrayList<>();
+    for (long i = 0; i < 90; i++) {
+      rows.add(TestStreams.event(i));
+    }
+    CapturingMetricGroup metrics = new CapturingMetricGroup();
+    List<DataFile> files = SinkParts.write(sink, rows, metrics);
+    assertThat(metrics.count("deltaRowsWritten")).isEqualTo(90);
+    assertThat(metrics.count("deltaFilesWritten")).isEqualTo(files.size()).isEqualTo(3);
+    assertThat(metrics.count("deltaBytesWritten")).isEqualTo(files.stream().mapToLong(DataFile::size).sum());
+  }
+
+  @Test
   void boundsOpenFilesByClosingTheLeastRecentlyWritten() throws Exception {
     DeltaSink sink =
         DeltaSink.forRowData(TestStreams.EVENTS).tablePath(tmp.resolve("t").toString()).partitionColumns("event_date")

@@ -3,6 +3,8 @@ package io.tributary.delta;
 import io.tributary.delta.testing.TestStreams;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.OperatorMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.metrics.groups.InternalSinkWriterMetricGroup;
 import org.apache.flink.table.data.RowData;
@@ -21,6 +23,11 @@ final class SinkParts {
   }
 
   static List<DataFile> write(DeltaSink sink, List<RowData> rows) throws Exception {
+    return write(sink, rows, null);
+  }
+
+  /** Writes through a writer whose metrics go to {@code metrics} (when not null). */
+  static List<DataFile> write(DeltaSink sink, List<RowData> rows, MetricGroup metrics) throws Exception {
     DeltaWriter writer =
         (DeltaWriter)
             sink.createWriter(
@@ -28,7 +35,20 @@ final class SinkParts {
                   // Only the pieces the writer uses.
                   @Override
                   public org.apache.flink.metrics.groups.SinkWriterMetricGroup metricGroup() {
-                    return InternalSinkWriterMetricGroup.wrap(UnregisteredMetricsGroup.createOperatorMetricGroup());
+                    OperatorMetricGroup base = UnregisteredMetricsGroup.createOperatorMetricGroup();
+                    if (metrics == null) {
+                      return InternalSinkWriterMetricGroup.wrap(base);
+                    }
+                    // Counters the writer registers land in the caller's group.
+                    org.apache.flink.metrics.groups.SinkWriterMetricGroup wrapped = InternalSinkWriterMetricGroup.wrap(base);
+                    return (org.apache.flink.metrics.groups.SinkWriterMetricGroup)
+                        java.lang.reflect.Proxy.newProxyInstance(
+                            SinkParts.class.getClassLoader(),
+                            new Class<?>[] {org.apache.flink.metrics.groups.SinkWriterMetricGroup.class},
+                            (proxy, method, args) ->
+                                method.getName().equals("counter") && args.length == 1 && args[0] instanceof String
+                                    ? metrics.counter((String) args[0])
+                                    : method.invoke(wrapped, args));
                   }
 
                   @Override
