@@ -1,0 +1,29 @@
+package io.tributary.events;
+
+/**
+ * Why a payload was rejected. The constant names are a stable contract: they are written to the
+ * quarantine table and used in dashboards and alerts, so existing names are never renamed or
+ * reused with another meaning; new reasons may only be added.
+ */
+public enum RejectReason {
+  /** The payload is larger than the parser's configured maximum; it was not parsed at all. */
+  PAYLOAD_TOO_LARGE,
+  /**
+   * The payload is not a single well-formed JSON text in strict UTF-8: syntax error, invalid UTF-8,
+   * byte order mark, empty payload, trailing content, duplicate object key (at any depth), or
+   * nesting/number limits exceeded.
+   */
+  NOT_JSON,
+  /** The payload is JSON, but its top-level value is not an object. */
+  NOT_AN_OBJECT,
+  /** A required field is absent or {@code null}. */
+  MISSING_FIELD,
+  /** A known field has the wrong JSON type (for example a number where a string is required). */
+  WRONG_TYPE,
+  /** A known field has the right JSON type but a value outside the contract (UUID, enum, country). */
+  INVALID_VALUE,
+  /** {@code event_timestamp} is neither ISO-8601 with a zone/offset nor integral epoch millis, or is out of range. */
+  BAD_TIMESTAMP,
+  /** {@code schema_version} is an integer other than the supported version ({@value WebEventContract#SCHEMA_VERSION}). */
+  UNSUPPORTED_SCHEMA_VERSION
+}
