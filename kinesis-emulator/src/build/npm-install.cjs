@@ -1,0 +1,51 @@
+'use strict';
+// Build step (run by exec-maven-plugin): installs the pinned emulator into target/npm with
+// `npm ci`, unless target/npm/node_modules already matches package-lock.json.
+//
+// usage: node npm-install.cjs <source dir with package.json + package-lock.json> <target dir>
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { spawnSync } = require('child_process');
+
+const [srcDir, destDir] = process.argv.slice(2).map((p) => path.resolve(p));
+if (!srcDir || !destDir) {
+  console.error('usage: node npm-install.cjs <src-dir> <target-dir>');
+  process.exit(2);
+}
+
+const files = ['package.json', 'package-lock.json'];
+const hash = crypto.createHash('sha256');
+for (const f of files) hash.update(fs.readFileSync(path.join(srcDir, f)));
+const digest = hash.digest('hex');
+
+const stamp = path.join(destDir, 'node_modules', '.tributary-install-stamp');
+const entry = path.join(destDir, 'node_modules', 'kinesis-local', 'main.js');
+if (fs.existsSync(stamp) && fs.existsSync(entry) && fs.readFileSync(stamp, 'utf8').trim() === digest) {
+  console.log(`[kinesis-emulator] ${path.join(destDir, 'node_modules')} is up to date with package-lock.json; skipping npm ci`);
+  process.exit(0);
+}
+
+fs.mkdirSync(destDir, { recursive: true });
+for (const f of files) fs.copyFileSync(path.join(srcDir, f), path.join(destDir, f));
+
+console.log(`[kinesis-emulator] npm ci in ${destDir}`);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+  cwd: destDir,
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+});
+if (result.error) {
+  console.error(`[kinesis-emulator] could not run npm (${result.error.message}); install Node.js 18+ with npm, or build with -DskipNpm`);
+  process.exit(1);
+}
+if (result.status !== 0) {
+  console.error(`[kinesis-emulator] npm ci failed with exit code ${result.status}`);
+  process.exit(result.status || 1);
+}
+if (!fs.existsSync(entry)) {
+  console.error(`[kinesis-emulator] npm ci finished but ${entry} is missing`);
+  process.exit(1);
+}
+fs.writeFileSync(stamp, digest + '\n');
