@@ -1,0 +1,198 @@
+package io.tributary.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The flat {@code key -> value} parameters of a job, wherever the job runs.
+ *
+ * <ul>
+ *   <li>Locally and with {@code flink run}: {@link #fromArgs} reads {@code --key value} or
+ *       {@code --key=value} arguments, and {@code --config <file>} properties files (later
+ *       sources override earlier ones, arguments override files).
+ *   <li>On Amazon Managed Service for Apache Flink: {@link #load} also reads the application's
+ *       runtime properties. Each property group is a key prefix: key {@code hostname} of group
+ *       {@code postgres} becomes {@code postgres.hostname}. Keys of the group named {@value
+ *       #UNPREFIXED_GROUP} keep their names.
+ * </ul>
+ *
+ * <p>Parameters carry no types; each job reads them through its typed {@link ConfigOption}s
+ * ({@link #get}) and validates them in one place. {@link #toString()} hides secret-looking values.
+ */
+public final class JobParameters {
+
+  /** The Managed Flink property group whose keys are used without a prefix. */
+  public static final String UNPREFIXED_GROUP = "tributary";
+
+  private final Map<String, String> values;
+
+  private JobParameters(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  public static JobParameters of(Map<String, String> values) {
+    return new JobParameters(values);
+  }
+
+  /**
+   * Parses {@code --key value}, {@code --key=value} and {@code --config <file.properties>}.
+   *
+   * @throws InvalidConfigurationException for a dangling key, a non-option argument or an
+   *     unreadable file
+   */
+  public static JobParameters fromArgs(String... args) {
+    Map<String, String> result = new TreeMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new InvalidConfigurationException("Unexpected argument '" + arg + "': use --key value or --key=value");
+      }
+      String key;
+      String value;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        key = arg.substring(2, eq);
+        value = arg.substring(eq + 1);
+      } else {
+        key = arg.substring(2);
+        if (i + 1 >= args.length) {
+          throw new InvalidConfigurationException("Missing value for --" + key);
+        }
+        value = args[++i];
+      }
+      if (key.equals("config")) {
+        result.putAll(readProperties(Paths.get(value)));
+      } else {
+        result.put(key, value);
+      }
+    }
+    return new JobParameters(result);
+  }
+
+  /**
+   * The job's parameters: Managed Flink runtime properties when running there, overridden by
+   * {@code args}.
+   */
+  public static JobParameters load(String... args) {
+    Map<String, String> result = new TreeMap<>(ManagedFlinkProperties.read());
+    result.putAll(fromArgs(args).values);
+    return new JobParameters(result);
+  }
+
+  /** Flattens Managed Flink property groups as described in the class comment. */
+  public static Map<String, String> flattenGroups(Map<String, Properties> groups) {
+    Map<String, String> result = new TreeMap<>();
+    groups.forEach((group, properties) -> properties.stringPropertyNames().forEach(key -> {
+      String name = group.equals(UNPREFIXED_GROUP) ? key : group + "." + key;
+      result.put(name, properties.getProperty(key));
+    }));
+    return result;
+  }
+
+  static Map<String, String> readProperties(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new InvalidConfigurationException("Cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> result = new TreeMap<>();
+    properties.stringPropertyNames().forEach(k -> result.put(k, properties.getProperty(k).trim()));
+    return result;
+  }
+
+  /** The typed value of {@code option}, or its default; a malformed value fails naming the key. */
+  public <T> T get(ConfigOption<T> option) {
+    try {
+      return toConfiguration().get(option);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(
+          "Invalid value '" + values.get(option.key()) + "' for " + option.key() + ": " + e.getMessage());
+    }
+  }
+
+  public boolean contains(String key) {
+    return values.containsKey(key);
+  }
+
+  /** The raw value or null. */
+  public String raw(String key) {
+    return values.get(key);
+  }
+
+  /** Every key starting with {@code prefix}, with the prefix removed. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> result = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix) && k.length() > prefix.length()) {
+        result.put(k.substring(prefix.length()), v);
+      }
+    });
+    return result;
+  }
+
+  /** A copy with {@code overrides} applied. */
+  public JobParameters with(Map<String, String> overrides) {
+    Map<String, String> result = new TreeMap<>(values);
+    result.putAll(overrides);
+    return new JobParameters(result);
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  public Configuration toConfiguration() {
+    return Configuration.fromMap(values);
+  }
+
+  /** True for keys whose values must never be printed. */
+  public static boolean isSecretKey(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return (k.contains("password") || k.contains("secret") || k.contains("token") || k.endsWith("key"))
+        && !k.endsWith(".env") && !k.endsWith("secret-id") && !k.endsWith("partition-key");
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("{");
+    values.forEach((k, v) -> {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append(k).append('=').append(isSecretKey(k) ? "******" : v);
+    });
+    return b.append('}').toString();
+  }
+
+  /** Reads Managed Flink's runtime properties, or nothing when not running there. */
+  static final class ManagedFlinkProperties {
+    private ManagedFlinkProperties() {}
+
+    static Map<String, String> read() {
+      try {
+        return flattenGroups(com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime
+            .getApplicationProperties());
+      } catch (NoClassDefFoundError notManagedFlink) {
+        return Map.of();
+      } catch (IOException e) {
+        // The runtime's properties file is absent outside Managed Flink.
+        return Map.of();
+      } catch (RuntimeException e) {
+        throw new UncheckedIOException(new IOException("Cannot read Managed Flink runtime properties", e));
+      }
+    }
+  }
+}
