@@ -14,6 +14,7 @@ public final class Tributary {
           "commands:",
           "  local     run Tributary locally on a Flink MiniCluster (today: the Delta sink demo)",
           "  tables    list the Delta tables under the lake directory",
+          "  maintain  compact, vacuum, checkpoint a table, write its Redshift Spectrum manifests",
           "  help      this text",
           "",
           "run 'tributary <command> --help' for its options");
@@ -29,6 +30,9 @@ public final class Tributary {
           break;
         case "tables":
           code = TablesCommand.run(Options.parse(rest, TablesCommand.OPTIONS));
+          break;
+        case "maintain":
+          code = MaintainCommand.run(rest);
           break;
         case "help":
         case "--help":

@@ -21,6 +21,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import io.tributary.delta.ActiveFile;
+import io.tributary.delta.DeltaTables;
+import io.tributary.delta.maintenance.CompactionReport;
+import io.tributary.delta.maintenance.CompactionSettings;
+import io.tributary.delta.maintenance.Compactor;
+import io.tributary.delta.maintenance.MaintainedTable;
+import io.tributary.delta.maintenance.SymlinkManifests;
+import io.tributary.delta.maintenance.Vacuum;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -647,6 +655,76 @@ class SparkReadsSinkTablesTest {
       }
     }
     assertNoMismatches(problems);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 7. Maintenance: compaction, log checkpoint, vacuum and Spectrum manifests, read by Spark
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void compactedVacuumedTablesReadTheSameAndManifestsListSparksFiles() throws Exception {
+    List<String> problems = new ArrayList<>();
+    String events = tmp.resolve("maintained_events").toString();
+    write(events, Events.TYPE, Events::row, Events.COUNT, RateLimiterStrategy.perSecond(4_000),
+        Map.of("manifest.enabled", "true"), "event_date");
+    String tags = tmp.resolve("maintained_tags").toString();
+    write(tags, Tagged.TYPE, Tagged::row, Tagged.COUNT, RateLimiterStrategy.perSecond(60),
+        Map.of("manifest.enabled", "true"), "tag");
+
+    for (String table : List.of(events, tags)) {
+      MaintainedTable maintained = MaintainedTable.open(table, Map.of());
+      int before = ActiveFile.list(maintained.engine(), maintained.snapshot()).size();
+      CompactionReport report = new Compactor(maintained, CompactionSettings.builder().minInputFiles(2).build()).compact();
+      if (table.equals(events)) {
+        assertThat(report.filesRemoved()).as("events compaction: " + report).isGreaterThan(0);
+        assertThat(ActiveFile.list(maintained.engine(), maintained.snapshot()).size()).isLessThan(before);
+      }
+      long checkpointed = maintained.checkpoint();
+      assertThat(Path.of(table, "_delta_log", String.format("%020d.checkpoint.parquet", checkpointed))).exists();
+      new Vacuum(maintained, java.time.Duration.ZERO, false, true).run();
+      assertThat(snapshot(table).version()).as("Spark sees the checkpointed version").isEqualTo(checkpointed);
+    }
+
+    compareAll("maintained_events", spark.read().format("delta").load(events), Events.COUNT, Events::expected, problems);
+    compareAll("maintained_tags", spark.read().format("delta").load(tags), Tagged.COUNT, Tagged::expected, problems);
+
+    // Per partition, the manifest lists exactly the files Spark reads for that partition.
+    Map<String, List<String>> eventManifests = new SymlinkManifests(MaintainedTable.open(events, Map.of())).read();
+    assertThat(eventManifests).hasSize(Events.DAYS);
+    for (int d = 0; d < Events.DAYS; d++) {
+      LocalDate day = Events.FIRST_DAY.plusDays(d);
+      Dataset<Row> partition = spark.read().format("delta").load(events).where(functions.col("event_date").equalTo(java.sql.Date.valueOf(day)));
+      compareManifest("event_date=" + day + "/", eventManifests, partition.inputFiles(), problems);
+    }
+    Map<String, List<String>> tagManifests = new SymlinkManifests(MaintainedTable.open(tags, Map.of())).read();
+    io.delta.kernel.Snapshot tagSnapshot = MaintainedTable.open(tags, Map.of()).snapshot();
+    for (String tag : new TreeSet<>(Arrays.stream(Tagged.TAGS).map(t -> t == null || t.isEmpty() ? null : t)
+        .filter(Objects::nonNull).collect(Collectors.toList()))) {
+      Dataset<Row> partition = spark.read().format("delta").load(tags).where(functions.col("tag").equalTo(tag));
+      String dir = DeltaTables.partitionDirectory(tagSnapshot.getPartitionColumnNames(), Map.of("tag", tag));
+      compareManifest(dir, tagManifests, partition.inputFiles(), problems);
+    }
+    Dataset<Row> nulls = spark.read().format("delta").load(tags).where(functions.col("tag").isNull());
+    java.util.HashMap<String, String> nullTag = new java.util.HashMap<>();
+    nullTag.put("tag", null);
+    compareManifest(DeltaTables.partitionDirectory(tagSnapshot.getPartitionColumnNames(), nullTag), tagManifests, nulls.inputFiles(), problems);
+    assertNoMismatches(problems);
+  }
+
+  /** Compares a manifest with Spark's input files by absolute path. */
+  private static void compareManifest(String dir, Map<String, List<String>> manifests, String[] sparkFiles, List<String> problems)
+      throws Exception {
+    Set<String> spark = new TreeSet<>();
+    for (String f : sparkFiles) {
+      spark.add(new org.apache.hadoop.fs.Path(f).toUri().getPath()); // Spark lists Hadoop path strings
+    }
+    Set<String> manifest = new TreeSet<>();
+    for (String f : manifests.getOrDefault(dir, List.of())) {
+      manifest.add(new org.apache.hadoop.fs.Path(f).toUri().getPath());
+    }
+    if (!spark.equals(manifest)) {
+      problems.add("manifest " + dir + " lists " + manifest + " but Spark reads " + spark);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -20,13 +20,19 @@ import java.util.OptionalLong;
 /** A data file of a table snapshot, as its {@code add} action in the Delta log describes it. */
 public final class ActiveFile {
   private final String path;
+  private final String logPath;
+  private final String statsJson;
   private final long size;
   private final long modificationTime;
   private final Map<String, String> partitionValues;
   private final OptionalLong numRecords;
 
-  private ActiveFile(String path, long size, long modificationTime, Map<String, String> partitionValues, OptionalLong numRecords) {
+  private ActiveFile(
+      String path, String logPath, String statsJson, long size, long modificationTime,
+      Map<String, String> partitionValues, OptionalLong numRecords) {
     this.path = path;
+    this.logPath = logPath;
+    this.statsJson = statsJson;
     this.size = size;
     this.modificationTime = modificationTime;
     this.partitionValues = Collections.unmodifiableMap(partitionValues);
@@ -52,7 +58,8 @@ public final class ActiveFile {
                     : DataFileStatistics.getNumRecords(stats).map(OptionalLong::of).orElse(OptionalLong.empty());
             files.add(
                 new ActiveFile(
-                    status.getPath(), status.getSize(), status.getModificationTime(),
+                    status.getPath(), add.getString(add.getSchema().indexOf("path")), stats,
+                    status.getSize(), status.getModificationTime(),
                     InternalScanFileUtils.getPartitionValues(scanFile), n));
           }
         }
@@ -66,6 +73,16 @@ public final class ActiveFile {
   /** Absolute URI of the file. */
   public String path() {
     return path;
+  }
+
+  /** The path exactly as the {@code add} action records it (usually relative and URI-encoded). */
+  public String logPath() {
+    return logPath;
+  }
+
+  /** The file's statistics JSON from its {@code add} action, or null. */
+  public String statsJson() {
+    return statsJson;
   }
 
   public long size() {

@@ -24,15 +24,19 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
+import io.tributary.delta.maintenance.MaintainedTable;
+import io.tributary.delta.maintenance.SymlinkManifests;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -58,6 +62,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final Counter committedFiles;
   private volatile long lastVersion = -1;
   private volatile long lastDurationMs = -1;
+  private SymlinkManifests manifests;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
@@ -120,6 +125,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
       committedFiles.inc(c.files().size());
       LOG.info("Committed {} as version {} ({} rows) in {} ms", c, result.getVersion(), c.numRecords(), lastDurationMs);
       runHooks(result);
+      updateManifests(c);
       return true;
     } catch (ConcurrentTransactionException e) {
       // Another committer (a zombie of this job) committed the same checkpoint first.
@@ -193,6 +199,23 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
       } catch (Exception e) {
         LOG.warn("Post-commit hook {} failed for version {} of {}; the commit stands", hook.getType(), result.getVersion(), config.tablePath(), e);
       }
+    }
+  }
+
+  /** Keeps Spectrum manifests current; a failure is logged, the commit stands. */
+  private void updateManifests(DeltaCommittable c) {
+    if (!config.manifestEnabled()) {
+      return;
+    }
+    Set<Map<String, String>> partitions = new HashSet<>();
+    c.files().forEach(f -> partitions.add(f.partitionValues()));
+    try {
+      if (manifests == null) {
+        manifests = new SymlinkManifests(MaintainedTable.open(config.tablePath(), config.hadoopConf()));
+      }
+      manifests.update(partitions);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not update the symlink manifests of {} after {} (run `tributary maintain manifest`)", config.tablePath(), c, e);
     }
   }
 

@@ -35,6 +35,7 @@ public final class DeltaSinkConfig implements Serializable {
   private final int logCheckpointInterval;
   private final boolean schemaEvolution;
   private final int commitMaxRetries;
+  private final boolean manifestEnabled;
   private final Map<String, String> hadoopConf;
   private final Map<String, String> tableProperties;
 
@@ -56,6 +57,7 @@ public final class DeltaSinkConfig implements Serializable {
     this.logCheckpointInterval = (int) positive(c, DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL.key(), c.get(DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL));
     this.schemaEvolution = c.get(DeltaSinkOptions.SCHEMA_EVOLUTION);
     this.commitMaxRetries = c.get(DeltaSinkOptions.COMMIT_MAX_RETRIES);
+    this.manifestEnabled = c.get(DeltaSinkOptions.MANIFEST_ENABLED);
     if (commitMaxRetries < 0) {
       throw invalid(DeltaSinkOptions.COMMIT_MAX_RETRIES.key(), commitMaxRetries, "must be >= 0");
     }
@@ -195,6 +197,10 @@ public final class DeltaSinkConfig implements Serializable {
 
   public int commitMaxRetries() {
     return commitMaxRetries;
+  }
+
+  public boolean manifestEnabled() {
+    return manifestEnabled;
   }
 
   public Map<String, String> hadoopConf() {

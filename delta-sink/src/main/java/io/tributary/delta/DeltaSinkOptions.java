@@ -118,4 +118,12 @@ public final class DeltaSinkOptions {
           .defaultValue(100)
           .withDescription(
               "How often a commit that lost a race with another writer is rebased and retried.");
+
+  public static final ConfigOption<Boolean> MANIFEST_ENABLED =
+      ConfigOptions.key("manifest.enabled")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "After every commit, rewrite the Redshift Spectrum symlink manifests"
+                  + " (_symlink_format_manifest/<partition>/manifest) of the partitions it touched.");
 }

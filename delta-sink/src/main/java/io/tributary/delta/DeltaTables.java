@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,32 @@ public final class DeltaTables {
   /** A Kernel engine over the sink's Hadoop configuration. */
   public static Engine engine(DeltaSinkConfig config) {
     return DefaultEngine.create(config.hadoopConfiguration());
+  }
+
+  /** A Kernel engine over a Hadoop configuration. */
+  public static Engine engine(org.apache.hadoop.conf.Configuration hadoopConf) {
+    return DefaultEngine.create(hadoopConf);
+  }
+
+  /**
+   * The relative directory of a partition, as the sink writes it ({@code a=1/b=x/}, Hive
+   * escaping), or "" for an unpartitioned table.
+   *
+   * @param partitionColumns the table's partition columns, in order
+   * @param values partition column to value as in the log (null for a null value)
+   */
+  public static String partitionDirectory(List<String> partitionColumns, Map<String, String> values) {
+    Map<String, String> ordered = new java.util.LinkedHashMap<>();
+    for (String column : partitionColumns) {
+      ordered.put(column, values.get(column));
+    }
+    return PartitionComputer.directory(ordered);
+  }
+
+  /** Typed partition values, as Kernel's write context wants them, from their log strings. */
+  public static Map<String, io.delta.kernel.expressions.Literal> partitionLiterals(
+      StructType schema, Map<String, String> values) {
+    return DeltaCommitter.literals(schema, values);
   }
 
   /** What {@link #ensureTable} did. */

@@ -1,0 +1,371 @@
+package io.tributary.delta.maintenance;
+
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.RemoveFile;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.data.GenericRow;
+import io.delta.kernel.internal.data.TransactionStateRow;
+import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.internal.util.VectorUtils;
+import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.DataFileStatus;
+import io.tributary.delta.ActiveFile;
+import io.tributary.delta.DeltaTables;
+import io.tributary.delta.FileStatistics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.schema.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites the small files of a partition into files near a target size, as one Delta commit per
+ * partition that removes the old files and adds the new ones, both with {@code dataChange=false}
+ * (readers and streaming consumers see no new data).
+ *
+ * <p>Safe next to a running streaming sink: the sink only appends, and Kernel rebases this
+ * commit over concurrent appends. Two compactions removing the same file conflict; the loser
+ * deletes its new files and reports the partition as skipped, so nothing ever fails the sink.
+ * Rows are copied value for value (Parquet's record model with the files' own schema), so
+ * types, nulls and decimals are unchanged; files are grouped by schema, so files written before
+ * a column was added are merged only with each other.
+ */
+public final class Compactor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+  private static final String ENGINE_INFO = "Tributary-Compactor/0.1";
+
+  private final MaintainedTable table;
+  private final CompactionSettings settings;
+
+  public Compactor(MaintainedTable table, CompactionSettings settings) {
+    this.table = table;
+    this.settings = settings;
+  }
+
+  /** Compacts up to {@link CompactionSettings#maxPartitions()} partitions with the most small files. */
+  public CompactionReport compact() {
+    return compact(table.snapshot());
+  }
+
+  /** Compacts from a given snapshot (tests use an old one to provoke a conflict). */
+  CompactionReport compact(Snapshot snapshot) {
+    long start = System.nanoTime();
+    List<List<ActiveFile>> plan = plan(ActiveFile.list(table.engine(), snapshot));
+    List<CompactionReport.PartitionOutcome> outcomes = new ArrayList<>();
+    for (List<ActiveFile> files : plan) {
+      outcomes.addAll(compactPartition(snapshot, files));
+    }
+    return new CompactionReport(outcomes, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Small files per partition, most first, within the run's bounds. */
+  List<List<ActiveFile>> plan(List<ActiveFile> files) {
+    Map<Map<String, String>, List<ActiveFile>> small = new LinkedHashMap<>();
+    for (ActiveFile f : files) {
+      if (f.size() < settings.smallFileSize() && selected(f.partitionValues())) {
+        small.computeIfAbsent(f.partitionValues(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    List<List<ActiveFile>> candidates =
+        small.values().stream()
+            .filter(l -> l.size() >= settings.minInputFiles())
+            .sorted(Comparator.<List<ActiveFile>>comparingInt(List::size).reversed())
+            .collect(Collectors.toList());
+    List<List<ActiveFile>> plan = new ArrayList<>();
+    long budget = settings.maxInputBytes();
+    for (List<ActiveFile> partition : candidates) {
+      if (plan.size() == settings.maxPartitions()) {
+        break;
+      }
+      // Oldest first keeps the rows in commit order; cap the partition at the remaining budget.
+      partition.sort(Comparator.comparingLong(ActiveFile::modificationTime).thenComparing(ActiveFile::path));
+      List<ActiveFile> take = new ArrayList<>();
+      for (ActiveFile f : partition) {
+        if (budget - f.size() < 0) {
+          break;
+        }
+        budget -= f.size();
+        take.add(f);
+      }
+      if (take.size() >= settings.minInputFiles()) {
+        plan.add(take);
+      }
+    }
+    return plan;
+  }
+
+  private boolean selected(Map<String, String> partition) {
+    if (settings.onlyPartitions().isEmpty()) {
+      return true;
+    }
+    for (Map<String, String> wanted : settings.onlyPartitions()) {
+      if (wanted.entrySet().stream().allMatch(e -> java.util.Objects.equals(partition.get(e.getKey()), e.getValue()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<CompactionReport.PartitionOutcome> compactPartition(Snapshot snapshot, List<ActiveFile> files) {
+    // Files of different Parquet schemas (before and after an added column) are merged separately.
+    Map<MessageType, List<ActiveFile>> bySchema = new LinkedHashMap<>();
+    for (ActiveFile f : files) {
+      bySchema.computeIfAbsent(footer(f).getFileMetaData().getSchema(), k -> new ArrayList<>()).add(f);
+    }
+    List<CompactionReport.PartitionOutcome> outcomes = new ArrayList<>();
+    for (Map.Entry<MessageType, List<ActiveFile>> group : bySchema.entrySet()) {
+      if (group.getValue().size() >= 2) {
+        outcomes.add(rewrite(snapshot, group.getKey(), group.getValue()));
+      }
+    }
+    return outcomes;
+  }
+
+  private CompactionReport.PartitionOutcome rewrite(Snapshot snapshot, MessageType schema, List<ActiveFile> inputs) {
+    Map<String, String> partition = inputs.get(0).partitionValues();
+    StructType dataSchema = MaintainedTable.dataSchema(snapshot);
+    FileStatistics statistics = new FileStatistics(dataSchema, numIndexedCols(snapshot), 32);
+    String directory = DeltaTables.partitionDirectory(snapshot.getPartitionColumnNames(), partition);
+    List<Written> outputs = new ArrayList<>();
+    List<Path> created = new ArrayList<>();
+    long bytesIn = inputs.stream().mapToLong(ActiveFile::size).sum();
+    long rowsIn = 0;
+    try {
+      ParquetWriter<Group> writer = null;
+      Path current = null;
+      for (ActiveFile input : inputs) {
+        try (ParquetReader<Group> reader = new GroupReader(inputFile(input)).build()) {
+          for (Group g; (g = reader.read()) != null; ) {
+            if (writer == null) {
+              current = new Path(table.root(), directory + "part-compact-" + UUID.randomUUID() + ".c000"
+                  + extension() + ".parquet");
+              created.add(current);
+              writer = open(current, schema);
+            }
+            writer.write(g);
+            rowsIn++;
+            if (writer.getDataSize() >= settings.targetFileSize()) {
+              outputs.add(close(writer, current, statistics));
+              writer = null;
+            }
+          }
+        }
+      }
+      if (writer != null) {
+        outputs.add(close(writer, current, statistics));
+        writer = null;
+      }
+      checkRowCounts(inputs, outputs, rowsIn);
+      long version = commit(snapshot, inputs, outputs, partition);
+      long bytesOut = outputs.stream().mapToLong(w -> w.size).sum();
+      refreshManifests(partition);
+      LOG.info("Compacted {} files of {} in {} into {} files (version {})", inputs.size(), partition, table.path(), outputs.size(), version);
+      return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, outputs.size(), bytesOut, rowsIn, version, null);
+    } catch (ConcurrentWriteException e) {
+      deleteQuietly(created);
+      LOG.warn("Compaction of {} in {} lost a race with another writer; skipped: {}", partition, table.path(), e.getMessage());
+      return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, 0, 0, rowsIn, -1,
+          "concurrent change: " + e.getMessage());
+    } catch (IOException e) {
+      deleteQuietly(created);
+      throw new UncheckedIOException("Compaction of " + partition + " in " + table.path() + " failed", e);
+    } catch (RuntimeException e) {
+      deleteQuietly(created);
+      throw e;
+    }
+  }
+
+  /** Tables that have Spectrum manifests keep them current through compaction too. */
+  private void refreshManifests(Map<String, String> partition) {
+    try {
+      if (table.fs().exists(new Path(table.root(), SymlinkManifests.DIRECTORY))) {
+        new SymlinkManifests(table).update(Collections.singletonList(partition));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not refresh the manifest of {} in {} (run `tributary maintain manifest`)", partition, table.path(), e);
+    }
+  }
+
+  /** Every input row must be in the output, and agree with the log's own counts when known. */
+  private static void checkRowCounts(List<ActiveFile> inputs, List<Written> outputs, long rowsRead) {
+    long written = outputs.stream().mapToLong(w -> w.rows).sum();
+    boolean allCounted = inputs.stream().allMatch(f -> f.numRecords().isPresent());
+    long logged = inputs.stream().mapToLong(f -> f.numRecords().orElse(0)).sum();
+    if (written != rowsRead || (allCounted && logged != rowsRead)) {
+      throw new IllegalStateException(String.format(
+          "Compaction row count mismatch: log says %s, read %d, wrote %d; nothing committed",
+          allCounted ? Long.toString(logged) : "?", rowsRead, written));
+    }
+  }
+
+  private long commit(Snapshot snapshot, List<ActiveFile> inputs, List<Written> outputs, Map<String, String> partition)
+      throws ConcurrentWriteException {
+    // The transaction reads the snapshot the files were planned from: a compaction committed since
+    // then that removed one of them is a delete-delete conflict, not a silent duplicate.
+    Transaction txn = snapshot
+        .buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
+        .withMaxRetries(settings.commitMaxRetries())
+        .build(table.engine());
+    Row state = txn.getTransactionState(table.engine());
+    StructType physicalSchema = TransactionStateRow.getPhysicalSchema(state);
+    StructType schema = txn.getSchema(table.engine());
+    URI root = new Path(table.path()).toUri();
+    long now = System.currentTimeMillis();
+    List<Row> actions = new ArrayList<>();
+    for (ActiveFile input : inputs) {
+      actions.add(SingleAction.createRemoveFileSingleAction(removeRow(input, now)));
+    }
+    for (Written w : outputs) {
+      Optional<DataFileStatistics> stats = Optional.of(FileStatistics.fromJson(w.statsJson, schema));
+      AddFile add = AddFile.convertDataFileStatus(
+          physicalSchema, root, new DataFileStatus(w.path.toString(), w.size, w.modificationTime, stats),
+          DeltaTables.partitionLiterals(schema, partition), false /* dataChange */,
+          Collections.emptyMap(), Optional.empty(), Optional.empty(), Optional.empty());
+      actions.add(SingleAction.createAddFileSingleAction(add.toRow()));
+    }
+    TransactionCommitResult result = txn.commit(
+        table.engine(), CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      try {
+        hook.threadSafeInvoke(table.engine());
+      } catch (Exception e) {
+        LOG.warn("Post-commit hook {} failed after compaction commit {}; the commit stands", hook.getType(), result.getVersion(), e);
+      }
+    }
+    return result.getVersion();
+  }
+
+  private static Row removeRow(ActiveFile f, long deletionTimestamp) {
+    Map<Integer, Object> fields = new HashMap<>();
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("path"), f.logPath());
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("deletionTimestamp"), deletionTimestamp);
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("dataChange"), false);
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("extendedFileMetadata"), true);
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("partitionValues"), VectorUtils.stringStringMapValue(f.partitionValues()));
+    fields.put(RemoveFile.FULL_SCHEMA.indexOf("size"), f.size());
+    if (f.statsJson() != null) {
+      fields.put(RemoveFile.FULL_SCHEMA.indexOf("stats"), f.statsJson());
+    }
+    return new GenericRow(RemoveFile.FULL_SCHEMA, fields);
+  }
+
+  private static int numIndexedCols(Snapshot snapshot) {
+    String v = snapshot.getTableProperties().get("delta.dataSkippingNumIndexedCols");
+    try {
+      return v == null ? 32 : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      return 32;
+    }
+  }
+
+  private ParquetMetadata footer(ActiveFile f) {
+    try (ParquetFileReader reader = ParquetFileReader.open(inputFile(f))) {
+      return reader.getFooter();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the footer of " + f.path(), e);
+    }
+  }
+
+  private InputFile inputFile(ActiveFile f) throws IOException {
+    return HadoopInputFile.fromPath(new Path(f.path()), table.hadoopConf());
+  }
+
+  private ParquetWriter<Group> open(Path path, MessageType schema) throws IOException {
+    return ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, table.hadoopConf()))
+        .withConf(table.hadoopConf())
+        .withType(schema)
+        .withCompressionCodec(CompressionCodecName.valueOf(settings.compression()))
+        .withRowGroupSize(Math.min(settings.targetFileSize(), 64 * CompactionSettings.MIB))
+        .withDictionaryEncoding(true)
+        .withWriteMode(ParquetFileWriter.Mode.CREATE)
+        .build();
+  }
+
+  private String extension() {
+    CompressionCodecName codec = CompressionCodecName.valueOf(settings.compression());
+    return codec == CompressionCodecName.UNCOMPRESSED ? "" : codec.getExtension();
+  }
+
+  private Written close(ParquetWriter<Group> writer, Path path, FileStatistics statistics) throws IOException {
+    writer.close();
+    ParquetMetadata footer = writer.getFooter();
+    org.apache.hadoop.fs.FileStatus status = table.fs().getFileStatus(path);
+    long rows = footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum();
+    return new Written(path, status.getLen(), status.getModificationTime(), rows, statistics.toJson(footer));
+  }
+
+  /** Removes this run's files after a failure; they were never committed. */
+  private void deleteQuietly(List<Path> created) {
+    for (Path p : created) {
+      try {
+        table.fs().delete(p, false);
+      } catch (IOException e) {
+        LOG.warn("Could not delete {} (vacuum will remove it)", p, e);
+      }
+    }
+  }
+
+  /** A file this run wrote. */
+  private static final class Written {
+    final Path path;
+    final long size;
+    final long modificationTime;
+    final long rows;
+    final String statsJson;
+
+    Written(Path path, long size, long modificationTime, long rows, String statsJson) {
+      this.path = path;
+      this.size = size;
+      this.modificationTime = modificationTime;
+      this.rows = rows;
+      this.statsJson = statsJson;
+    }
+  }
+
+  /** Reads Parquet records as {@link Group}s with the file's own schema. */
+  private static final class GroupReader extends ParquetReader.Builder<Group> {
+    GroupReader(InputFile file) {
+      super(file);
+    }
+
+    @Override
+    protected ReadSupport<Group> getReadSupport() {
+      return new GroupReadSupport();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.tributary.delta.maintenance;
+
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.tributary.delta.DeltaSinkConfig;
+import io.tributary.delta.DeltaSinkOptions;
+import io.tributary.delta.DeltaTables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * An existing Delta table opened for maintenance: its Kernel engine, Hadoop file system and
+ * latest snapshot. Paths and Hadoop options are read exactly as the sink reads them (a bare path
+ * is local, {@code s3://} means {@code s3a://}, {@code fs.s3a.*} options apply), so maintenance
+ * and the streaming sink always see the same table through the same log store.
+ */
+public final class MaintainedTable {
+
+  private final String path;
+  private final Configuration hadoopConf;
+  private final Engine engine;
+  private final Table table;
+  private final Path root;
+  private final FileSystem fs;
+
+  private MaintainedTable(DeltaSinkConfig config) {
+    this.path = config.tablePath();
+    this.hadoopConf = config.hadoopConfiguration();
+    this.engine = DeltaTables.engine(hadoopConf);
+    this.table = Table.forPath(engine, path);
+    this.root = new Path(path);
+    try {
+      this.fs = root.getFileSystem(hadoopConf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the file system of " + path, e);
+    }
+  }
+
+  /**
+   * Opens the table at {@code tablePath}.
+   *
+   * @param hadoopOptions Hadoop options without prefix, e.g. {@code fs.s3a.endpoint}
+   */
+  public static MaintainedTable open(String tablePath, Map<String, String> hadoopOptions) {
+    Map<String, String> options = new HashMap<>();
+    options.put(DeltaSinkOptions.TABLE_PATH.key(), tablePath);
+    hadoopOptions.forEach((k, v) -> options.put(DeltaSinkOptions.HADOOP_PREFIX + k, v));
+    return new MaintainedTable(DeltaSinkConfig.fromMap(options));
+  }
+
+  /** Normalized table path ({@code file:/...} or {@code s3a://...}). */
+  public String path() {
+    return path;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public Table table() {
+    return table;
+  }
+
+  public Configuration hadoopConf() {
+    return hadoopConf;
+  }
+
+  public FileSystem fs() {
+    return fs;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * The latest snapshot.
+   *
+   * @throws IllegalArgumentException when there is no Delta table at the path
+   */
+  public Snapshot snapshot() {
+    try {
+      return table.getLatestSnapshot(engine);
+    } catch (TableNotFoundException e) {
+      throw new IllegalArgumentException("No Delta table at " + path + " (no _delta_log)", e);
+    }
+  }
+
+  /** The columns stored in data files: the table schema without its partition columns. */
+  static StructType dataSchema(Snapshot snapshot) {
+    List<String> partitions = snapshot.getPartitionColumnNames();
+    List<StructField> fields =
+        snapshot.getSchema().fields().stream()
+            .filter(f -> !partitions.contains(f.getName()))
+            .collect(Collectors.toList());
+    return new StructType(fields);
+  }
+
+  /**
+   * Writes a log checkpoint for the latest version now (Kernel then also removes log files
+   * older than {@code delta.logRetentionDuration}, when {@code delta.enableExpiredLogCleanup} is
+   * on, the default).
+   *
+   * @return the checkpointed version
+   */
+  public long checkpoint() {
+    long version = snapshot().getVersion();
+    try {
+      table.checkpoint(engine, version);
+    } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
+      // Nothing to do: the sink or another run already wrote it.
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot checkpoint " + path + " at version " + version, e);
+    }
+    return version;
+  }
+}
