@@ -14,6 +14,8 @@ public final class Tributary {
           "commands:",
           "  local     run Tributary locally on a Flink MiniCluster (today: the Delta sink demo)",
           "  tables    list the Delta tables under the lake directory",
+          "  query     run SQL over the silver tables (DuckDB), e.g. tributary query \"SELECT count(*) FROM orders\"",
+          "  ddl       print the Glue/Athena or Redshift Spectrum DDL of the silver tables",
           "  maintain  compact, vacuum, checkpoint a table, write its Redshift Spectrum manifests",
           "  help      this text",
           "",
@@ -30,6 +32,12 @@ public final class Tributary {
           break;
         case "tables":
           code = TablesCommand.run(Options.parse(rest, TablesCommand.OPTIONS));
+          break;
+        case "query":
+          code = QueryCommand.run(rest);
+          break;
+        case "ddl":
+          code = DdlCommand.run(rest);
           break;
         case "maintain":
           code = MaintainCommand.run(rest);
