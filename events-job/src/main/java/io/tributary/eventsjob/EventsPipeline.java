@@ -1,0 +1,156 @@
+package io.tributary.eventsjob;
+
+import io.tributary.delta.DeltaSink;
+import java.time.Duration;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * The events job's topology, in parts that tests and benchmarks recombine:
+ *
+ * <pre>
+ * Kinesis source ─► route (parse) ─┬─► keyBy(event_id) ─► deduplicate ─► Delta atomic_events
+ *                                  └─(side output)──────────────────► Delta atomic_events_quarantine
+ * </pre>
+ *
+ * <p>Every operator has a stable uid ({@code events-job-*}, distinct from the other jobs' so their
+ * pipelines can share one environment); keep them unchanged to restore savepoints. As uids must be
+ * unique within a job, add the events pipeline once per environment. No static state.
+ */
+public final class EventsPipeline {
+
+  public static final String SOURCE_UID = "events-job-kinesis-source";
+  public static final String ROUTE_UID = "events-job-route";
+  public static final String DEDUP_UID = "events-job-dedup";
+  public static final String ATOMIC_SINK_UID = "events-job-atomic-events-sink";
+  public static final String QUARANTINE_SINK_UID = "events-job-quarantine-sink";
+
+  /** Delta sink ids: part of each table's transaction ids, so never change them. */
+  public static final String ATOMIC_SINK_ID = "events-job.atomic_events";
+  public static final String QUARANTINE_SINK_ID = "events-job.atomic_events_quarantine";
+
+  private EventsPipeline() {}
+
+  /** The two outputs of {@link #route}: accepted event rows and quarantine rows. */
+  public static final class Routed {
+    private final DataStream<RowData> events;
+    private final DataStream<RowData> quarantine;
+
+    public Routed(DataStream<RowData> events, DataStream<RowData> quarantine) {
+      this.events = events;
+      this.quarantine = quarantine;
+    }
+
+    /** {@link AtomicEventsTable} rows, deduplicated when the config asks for it. */
+    public DataStream<RowData> events() {
+      return events;
+    }
+
+    /** {@link QuarantineTable} rows. */
+    public DataStream<RowData> quarantine() {
+      return quarantine;
+    }
+  }
+
+  /**
+   * Adds the whole job (Kinesis to both Delta tables) to {@code env}. Creates or checks both
+   * tables now. The environment must have checkpointing enabled before it executes: data is
+   * committed to Delta at each completed checkpoint.
+   */
+  public static void addTo(StreamExecutionEnvironment env, EventsJobConfig config) {
+    DataStream<KinesisRecord> records = source(env, config);
+    Routed routed = route(records, config);
+    sinkToDelta(routed, config);
+  }
+
+  /** The Kinesis source (a legacy SourceFunction by choice: see the README). */
+  @SuppressWarnings("deprecation")
+  public static DataStream<KinesisRecord> source(StreamExecutionEnvironment env, EventsJobConfig config) {
+    SingleOutputStreamOperator<KinesisRecord> source =
+        env.addSource(KinesisSourceFactory.create(config), "Kinesis " + config.streamName())
+            .uid(SOURCE_UID)
+            .name("Kinesis source: " + config.streamName());
+    config.parallelism().ifPresent(source::setParallelism);
+    return source;
+  }
+
+  /** Parse and route, then deduplicate events by id (unless the window is 0). */
+  public static Routed route(DataStream<KinesisRecord> records, EventsJobConfig config) {
+    return route(records, config.maxPayloadBytes(), config.dedupWindow(), config.parallelism().orElse(null));
+  }
+
+  /**
+   * @param dedupWindow {@link Duration#ZERO} for no deduplication
+   * @param parallelism null for the environment's
+   */
+  public static Routed route(
+      DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+    SingleOutputStreamOperator<RowData> events =
+        records
+            .process(new RouteEvents(maxPayloadBytes), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
+            .uid(ROUTE_UID)
+            .name("Parse and route events");
+    if (parallelism != null) {
+      events.setParallelism(parallelism);
+    }
+    DataStream<RowData> quarantine = events.getSideOutput(RouteEvents.QUARANTINE);
+    DataStream<RowData> out = events;
+    if (!dedupWindow.isZero()) {
+      SingleOutputStreamOperator<RowData> deduplicated =
+          events
+              .keyBy(new EventIdKey())
+              .process(new DeduplicateEvents(dedupWindow), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
+              .uid(DEDUP_UID)
+              .name("Deduplicate by event_id");
+      if (parallelism != null) {
+        deduplicated.setParallelism(parallelism);
+      }
+      out = deduplicated;
+    }
+    return new Routed(out, quarantine);
+  }
+
+  /** Both Delta sinks. Builds (creates or checks) the tables. */
+  public static void sinkToDelta(Routed routed, EventsJobConfig config) {
+    DeltaSink atomic = deltaSink(AtomicEventsTable.ROW_TYPE, config.atomicEventsTablePath(), ATOMIC_SINK_ID, config);
+    DeltaSink quarantine =
+        deltaSink(QuarantineTable.ROW_TYPE, config.quarantineTablePath(), QUARANTINE_SINK_ID, config);
+    var atomicSink = routed.events().sinkTo(atomic).uid(ATOMIC_SINK_UID).name("Delta atomic_events");
+    var quarantineSink =
+        routed.quarantine().sinkTo(quarantine).uid(QUARANTINE_SINK_UID).name("Delta atomic_events_quarantine");
+    config.parallelism().ifPresent(p -> {
+      atomicSink.setParallelism(p);
+      quarantineSink.setParallelism(p);
+    });
+  }
+
+  static DeltaSink deltaSink(RowType rowType, String tablePath, String sinkId, EventsJobConfig config) {
+    DeltaSink.Builder builder =
+        DeltaSink.forRowData(rowType)
+            .options(config.sinkOptions())
+            .tablePath(tablePath)
+            .partitionColumns(AtomicEventsTable.PARTITION_COLUMN)
+            .sinkId(sinkId);
+    config.hadoopOptions().forEach(builder::hadoopOption);
+    return builder.build();
+  }
+
+  static InternalTypeInfo<RowData> rowTypeInfo(RowType rowType) {
+    return InternalTypeInfo.of(rowType);
+  }
+
+  /** Key of an {@link AtomicEventsTable} row: its event_id. */
+  static final class EventIdKey implements KeySelector<RowData, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(RowData row) {
+      return row.getString(AtomicEventsTable.EVENT_ID).toString();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.tributary.eventsjob;
+
+import static io.tributary.eventsjob.AtomicEventsTable.str;
+import static io.tributary.eventsjob.AtomicEventsTable.string;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.DateType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * The table {@code atomic_events_quarantine}: one row per Kinesis record that is not a valid
+ * event, with the whole payload and why it was rejected; partitioned by {@code event_date}, the
+ * UTC date the record <em>arrived</em> in Kinesis (its own timestamp may be missing or garbage).
+ */
+public final class QuarantineTable {
+
+  /** {@code raw_payload_encoding} of a payload that is valid UTF-8: {@code raw_payload} is the text. */
+  public static final String ENCODING_UTF8 = "utf-8";
+  /** {@code raw_payload_encoding} of any other payload: {@code raw_payload} is its standard Base64. */
+  public static final String ENCODING_BASE64 = "base64";
+
+  /**
+   * Reason of a record that made the job itself fail while mapping it (a bug, not bad input);
+   * every other reason is a {@link io.tributary.events.RejectReason} name.
+   */
+  public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
+
+  public static final int ERROR_REASON = 3;
+
+  public static final RowType ROW_TYPE =
+      RowType.of(
+          new LogicalType[] {
+            string(false), // raw_payload
+            string(false), // raw_payload_encoding
+            new IntType(false), // payload_bytes
+            string(false), // error_reason
+            string(true), // error_field
+            string(false), // error_detail
+            string(false), // kinesis_stream
+            string(false), // kinesis_shard_id
+            string(false), // kinesis_sequence_number
+            new LocalZonedTimestampType(false, 3), // ingest_timestamp
+            new LocalZonedTimestampType(false, 6), // etl_timestamp
+            string(false), // source_filename
+            new DateType(false) // event_date
+          },
+          new String[] {
+            "raw_payload",
+            "raw_payload_encoding",
+            "payload_bytes",
+            "error_reason",
+            "error_field",
+            "error_detail",
+            "kinesis_stream",
+            "kinesis_shard_id",
+            "kinesis_sequence_number",
+            "ingest_timestamp",
+            "etl_timestamp",
+            "source_filename",
+            "event_date"
+          });
+
+  public static final List<String> COLUMNS = ROW_TYPE.getFieldNames();
+
+  private QuarantineTable() {}
+
+  /**
+   * The row of a rejected record.
+   *
+   * @param reason a {@link io.tributary.events.RejectReason} name or {@link #PROCESSING_ERROR}
+   * @param field the offending field, or null
+   * @param detail human-readable explanation
+   */
+  public static RowData toRow(KinesisRecord record, String reason, String field, String detail, Instant etlTime) {
+    byte[] payload = record.getPayload() == null ? new byte[0] : record.getPayload();
+    String text = strictUtf8(payload);
+    Instant arrival = Instant.ofEpochMilli(record.getApproximateArrivalMillis());
+    return GenericRowData.of(
+        str(text != null ? text : Base64.getEncoder().encodeToString(payload)),
+        str(text != null ? ENCODING_UTF8 : ENCODING_BASE64),
+        payload.length,
+        str(reason),
+        str(field),
+        str(detail == null ? "" : detail),
+        str(record.getStream()),
+        str(record.getShardId()),
+        str(record.getSequenceNumber()),
+        TimestampData.fromEpochMillis(record.getApproximateArrivalMillis()),
+        TimestampData.fromInstant(etlTime),
+        str(record.sourceFilename()),
+        AtomicEventsTable.utcEpochDay(arrival));
+  }
+
+  /** The payload as text if it is valid UTF-8, else null. */
+  static String strictUtf8(byte[] payload) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.tributary.eventsjob;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Parses each Kinesis record ({@link EventMapper}): events go to the main output as {@link
+ * AtomicEventsTable} rows, rejected records to {@link #QUARANTINE} as {@link QuarantineTable} rows.
+ * Never fails on bad input.
+ *
+ * <p>Metrics: {@value #ACCEPTED} and {@value #QUARANTINED} (counters), and per reason {@code
+ * reason.<REASON>.quarantinedRecords}.
+ */
+public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
+  private static final long serialVersionUID = 1L;
+
+  public static final String ACCEPTED = "acceptedEvents";
+  public static final String QUARANTINED = "quarantinedRecords";
+
+  /** Side output of quarantine rows. */
+  public static final OutputTag<RowData> QUARANTINE =
+      new OutputTag<>("quarantine", InternalTypeInfo.of(QuarantineTable.ROW_TYPE));
+
+  private final int maxPayloadBytes;
+
+  private transient EventMapper mapper;
+  private transient Counter accepted;
+  private transient Counter quarantined;
+  private transient Map<String, Counter> byReason;
+
+  public RouteEvents(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    mapper = new EventMapper(maxPayloadBytes);
+    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    accepted = metrics.counter(ACCEPTED);
+    quarantined = metrics.counter(QUARANTINED);
+    byReason = new HashMap<>();
+  }
+
+  @Override
+  public void processElement(KinesisRecord record, Context ctx, Collector<RowData> out) {
+    MappedRecord mapped = mapper.map(record, Instant.now());
+    if (mapped.isEvent()) {
+      accepted.inc();
+      out.collect(mapped.row());
+    } else {
+      quarantined.inc();
+      byReason
+          .computeIfAbsent(
+              mapped.quarantineReason(),
+              r -> getRuntimeContext().getMetricGroup().addGroup("reason", r).counter(QUARANTINED))
+          .inc();
+      ctx.output(QUARANTINE, mapped.row());
+    }
+  }
+}
