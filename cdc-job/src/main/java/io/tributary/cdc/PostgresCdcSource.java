@@ -1,0 +1,358 @@
+package io.tributary.cdc;
+
+import io.debezium.connector.postgresql.PostgresConnectorTask;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.source.RichSourceFunction;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads PostgreSQL changes with Debezium's PostgreSQL connector task (pgoutput) and emits {@link
+ * SilverRow}s. Parallelism 1: one task reads the slot.
+ *
+ * <p><b>Positions are owned by the slot, not by Debezium offsets.</b> Debezium is never given a
+ * stored offset, so its {@code WalPositionLocator} (whose filtering drops the first change after a
+ * restore: FLINK-39265, DBZ-5915) never runs. After a restore the task streams from the slot's
+ * {@code confirmed_flush_lsn}, which the source advances only in {@link #notifyCheckpointComplete}
+ * and only to a transaction that checkpoint covers. PostgreSQL therefore re-sends every
+ * transaction that might not be committed to Delta yet; {@link PositionDeduplicator} drops those
+ * at or below the position its restored state holds.
+ *
+ * <p><b>Whole transactions.</b> Changes are buffered until their transaction's END record and
+ * emitted together, each stamped with the transaction's commit (end) LSN and its index: a
+ * strictly increasing position. A checkpoint barrier never splits a transaction.
+ *
+ * <p><b>Initial snapshot.</b> A job started without state drops a leftover slot of the same name,
+ * lets Debezium create it with an exported snapshot and reads the tables in that snapshot while
+ * holding the checkpoint lock: no checkpoint can complete mid-snapshot, so a failure during the
+ * snapshot restarts it from scratch with nothing committed.
+ */
+public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
+    implements CheckpointedFunction, CheckpointListener {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
+
+  private final CdcJobConfig config;
+
+  private transient ListState<Boolean> snapshotDoneState;
+  private transient boolean snapshotDone;
+  private transient volatile boolean running;
+  private transient volatile PostgresConnectorTask task;
+  private transient OffsetsContext taskContext;
+  private transient SchemaTracker schemas;
+  /** The latest record whose offset covers only emitted transactions; guarded by the checkpoint lock. */
+  private transient SourceRecord lastCommittable;
+  /** Committable record per pending checkpoint; guarded by the checkpoint lock. */
+  private transient TreeMap<Long, SourceRecord> pendingCommits;
+  private transient volatile long completedCheckpoint;
+  private transient List<SourceRecord> transaction;
+  private transient long snapshotSeq;
+
+  public PostgresCdcSource(CdcJobConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    snapshotDoneState =
+        context.getOperatorStateStore().getListState(new ListStateDescriptor<>("snapshot-done", Types.BOOLEAN));
+    snapshotDone = false;
+    if (context.isRestored()) {
+      for (Boolean b : snapshotDoneState.get()) {
+        snapshotDone |= b;
+      }
+    }
+    pendingCommits = new TreeMap<>();
+    completedCheckpoint = Long.MIN_VALUE;
+    transaction = new ArrayList<>();
+  }
+
+  @Override
+  public void run(SourceContext<SilverRow> ctx) throws Exception {
+    running = true;
+    Object lock = ctx.getCheckpointLock();
+    try (Connection jdbc = ReplicationAdmin.connect(config)) {
+      schemas = new SchemaTracker(config, jdbc);
+      if (snapshotDone && !ReplicationAdmin.slotExists(jdbc, config.slotName())) {
+        // Debezium would quietly create a new slot at the current WAL position: changes since
+        // the last checkpoint would be lost. Refuse instead.
+        throw new IllegalStateException("Replication slot " + config.slotName() + " no longer exists, so the changes "
+            + "since the restored checkpoint are gone; start the job without state (new snapshot) to recover");
+      }
+      if (!snapshotDone) {
+        // No state: whatever the slot holds is not ours to resume from. Snapshot afresh.
+        if (ReplicationAdmin.dropSlot(jdbc, config.slotName(), 60_000)) {
+          LOG.warn("Job started without state: dropped the existing slot {} and takes a new snapshot", config.slotName());
+        }
+      }
+      LOG.info("Starting Debezium for {} ({}), slot {}", config.tables(),
+          snapshotDone ? "streaming from the slot's confirmed position " + ReplicationAdmin.slotPosition(jdbc, config.slotName())
+              : "initial snapshot", config.slotName());
+      task = startTask(DebeziumSettings.forSource(config, config.tables(), !snapshotDone));
+      if (!snapshotDone) {
+        synchronized (lock) {
+          while (running && !snapshotDone) {
+            handleAll(task.poll(), ctx);
+          }
+        }
+        LOG.info("Initial snapshot done: {} rows", snapshotSeq);
+      }
+      while (running) {
+        commitCompletedCheckpoints(lock);
+        List<SourceRecord> records = task.poll();
+        if (records != null && !records.isEmpty()) {
+          synchronized (lock) {
+            handleAll(records, ctx);
+          }
+        }
+      }
+    } finally {
+      stopTask();
+    }
+  }
+
+  private PostgresConnectorTask startTask(Map<String, String> props) {
+    PostgresConnectorTask t = new PostgresConnectorTask();
+    taskContext = new OffsetsContext(props);
+    t.initialize(taskContext);
+    t.start(props);
+    return t;
+  }
+
+  private void handleAll(List<SourceRecord> records, SourceContext<SilverRow> ctx) throws Exception {
+    if (records == null) {
+      return;
+    }
+    for (SourceRecord r : records) {
+      handle(r, ctx);
+    }
+  }
+
+  private void handle(SourceRecord record, SourceContext<SilverRow> ctx) throws Exception {
+    String topic = record.topic();
+    Object value = record.value();
+    if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
+      Struct v = (Struct) value;
+      if ("END".equals(v.getString("status")) && !transaction.isEmpty()) {
+        emitTransaction(commitLsn(record), ctx);
+      }
+      if (transaction.isEmpty()) {
+        lastCommittable = record;
+      }
+      snapshotDone = true;
+      return;
+    }
+    if (!(value instanceof Struct) || ((Struct) value).schema().field("op") == null
+        || DebeziumSettings.MESSAGE_TOPIC.equals(topic) || "m".equals(((Struct) value).getString("op"))) {
+      // Heartbeats and (non-transactional) logical decoding messages: positions only. The
+      // heartbeat query's message is what lets an idle slot advance.
+      if (transaction.isEmpty() && !isSnapshotOffset(record)) {
+        lastCommittable = record;
+        snapshotDone = true;
+      }
+      return;
+    }
+    Struct envelope = (Struct) value;
+    Struct source = envelope.getStruct("source");
+    String snapshot = source.schema().field("snapshot") == null ? null : source.getString("snapshot");
+    boolean snapshotRecord = snapshot != null && !"false".equals(snapshot) && !snapshotDone;
+    if (snapshotRecord) {
+      Long lsn = (Long) source.get("lsn");
+      SilverRow row = schemas.convert(tableOf(source), envelope, lsn == null ? 0L : lsn, snapshotSeq++, System.currentTimeMillis());
+      if (row != null) {
+        ctx.collect(row);
+      }
+      if ("last".equals(snapshot)) {
+        snapshotDone = true;
+      }
+      return;
+    }
+    snapshotDone = true;
+    transaction.add(record);
+  }
+
+  private void emitTransaction(long commitLsn, SourceContext<SilverRow> ctx) throws Exception {
+    long now = System.currentTimeMillis();
+    long seq = 0;
+    for (SourceRecord r : transaction) {
+      Struct envelope = (Struct) r.value();
+      SilverRow row = schemas.convert(tableOf(envelope.getStruct("source")), envelope, commitLsn, seq++, now);
+      if (row != null) {
+        ctx.collect(row);
+      }
+    }
+    transaction.clear();
+  }
+
+  private static TableName tableOf(Struct source) {
+    return new TableName(source.getString("schema"), source.getString("table"));
+  }
+
+  private static boolean isSnapshotOffset(SourceRecord record) {
+    Map<String, ?> offset = record.sourceOffset();
+    return offset != null && Boolean.TRUE.equals(offset.get("snapshot"));
+  }
+
+  private static long commitLsn(SourceRecord end) {
+    Map<String, ?> offset = end.sourceOffset();
+    Object lsn = offset.get("lsn_commit");
+    if (lsn == null) {
+      lsn = offset.get("lsn");
+    }
+    if (lsn == null) {
+      throw new IllegalStateException("Transaction END record without an LSN: " + offset);
+    }
+    return ((Number) lsn).longValue();
+  }
+
+  /** Flushes the slot to the newest completed checkpoint's position (on this thread: Debezium's task is not thread-safe). */
+  private void commitCompletedCheckpoints(Object lock) throws InterruptedException {
+    SourceRecord toCommit = null;
+    synchronized (lock) {
+      long done = completedCheckpoint;
+      while (!pendingCommits.isEmpty() && pendingCommits.firstKey() <= done) {
+        SourceRecord r = pendingCommits.pollFirstEntry().getValue();
+        if (r != null) {
+          toCommit = r;
+        }
+      }
+    }
+    if (toCommit != null) {
+      // The Postgres task's commit() flushes whatever offset its reader returns: expose the
+      // checkpoint's offset for exactly this call, so that a (re)start never sees one.
+      taskContext.committable = new HashMap<>(toCommit.sourceOffset());
+      try {
+        task.commit();
+      } finally {
+        taskContext.committable = null;
+      }
+      LOG.debug("Confirmed slot position {}", toCommit.sourceOffset());
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    // Called under the checkpoint lock, so never mid-transaction, and never mid-snapshot while the
+    // source thread runs. If the thread died mid-snapshot, refuse: a checkpoint holding part of
+    // the snapshot would duplicate it when the restored job snapshots again.
+    if (!snapshotDone && snapshotSeq > 0) {
+      throw new IllegalStateException("Initial snapshot incomplete (" + snapshotSeq + " rows); no checkpoint until it is done");
+    }
+    snapshotDoneState.update(Collections.singletonList(snapshotDone));
+    pendingCommits.put(context.getCheckpointId(), lastCommittable);
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    if (checkpointId > completedCheckpoint) {
+      completedCheckpoint = checkpointId;
+    }
+  }
+
+  @Override
+  public void cancel() {
+    running = false;
+  }
+
+  @Override
+  public void close() throws Exception {
+    running = false;
+    stopTask();
+    super.close();
+  }
+
+  /**
+   * Stops the Debezium task on a thread of its own: Flink interrupts the source thread on
+   * cancellation, and an interrupted stop leaves the replication connection open, which would
+   * keep the slot busy for the next attempt of this job.
+   */
+  private synchronized void stopTask() {
+    PostgresConnectorTask t = task;
+    task = null;
+    if (t == null) {
+      return;
+    }
+    Thread stopper = new Thread(() -> {
+      try {
+        t.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("Stopping the Debezium task failed", e);
+      }
+    }, "tributary-cdc-stop-" + config.slotName());
+    stopper.setDaemon(true);
+    stopper.start();
+    boolean interrupted = false;
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (stopper.isAlive() && System.currentTimeMillis() < deadline) {
+      try {
+        stopper.join(Math.max(1, deadline - System.currentTimeMillis()));
+      } catch (InterruptedException e) {
+        interrupted = true; // finish stopping first; re-assert below
+      }
+    }
+    if (stopper.isAlive()) {
+      LOG.warn("The Debezium task did not stop within 60 s");
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Debezium task context whose offset reader is empty, so the task always starts from the slot
+   * (see class doc), except during {@link #commitCompletedCheckpoints}: there it returns the offset
+   * to flush to the slot.
+   */
+  private static final class OffsetsContext implements SourceTaskContext {
+    private final Map<String, String> configs;
+    volatile Map<String, Object> committable;
+
+    OffsetsContext(Map<String, String> configs) {
+      this.configs = configs;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+      return configs;
+    }
+
+    @Override
+    public OffsetStorageReader offsetStorageReader() {
+      return new OffsetStorageReader() {
+        @Override
+        public <T> Map<String, Object> offset(Map<String, T> partition) {
+          return committable;
+        }
+
+        @Override
+        public <T> Map<Map<String, T>, Map<String, Object>> offsets(java.util.Collection<Map<String, T>> partitions) {
+          Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+          Map<String, Object> offset = committable;
+          if (offset != null) {
+            for (Map<String, T> p : partitions) {
+              out.put(p, offset);
+            }
+          }
+          return out;
+        }
+      };
+    }
+  }
+}
