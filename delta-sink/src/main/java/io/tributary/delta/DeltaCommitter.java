@@ -2,7 +2,6 @@ package io.tributary.delta;
 
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
-import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
@@ -37,6 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -63,10 +68,14 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private volatile long lastVersion = -1;
   private volatile long lastDurationMs = -1;
   private SymlinkManifests manifests;
+  private final org.apache.hadoop.conf.Configuration hadoopConf;
+  private ExecutorService hookExecutor;
+  private static final long HOOK_TIMEOUT_MINUTES = 10;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
-    this.engine = DeltaTables.engine(config);
+    this.hadoopConf = config.hadoopConfiguration();
+    this.engine = DeltaTables.engine(hadoopConf);
     this.table = Table.forPath(engine, config.tablePath());
     this.commits = metrics.counter("deltaCommits");
     this.skipped = metrics.counter("deltaCommitsSkippedAsReplayed");
@@ -95,14 +104,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   boolean commit(DeltaCommittable c) {
     long start = System.nanoTime();
     String appId = c.applicationId();
-    Snapshot snapshot;
-    try {
-      snapshot = table.getLatestSnapshot(engine);
-    } catch (TableNotFoundException e) {
-      throw new IllegalStateException(
-          "Delta table " + config.tablePath() + " disappeared; cannot commit " + c, e);
-    }
-    Optional<Long> recorded = snapshot.getLatestTransactionVersion(engine, appId);
+    Optional<Long> recorded = recordedVersion(appId, c);
     if (recorded.isPresent() && recorded.get() >= c.checkpointId()) {
       LOG.info("Skipping {}: table already records checkpoint {} for this writer", c, recorded.get());
       skipped.inc();
@@ -132,6 +134,27 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
       LOG.warn("Skipping {}: committed concurrently by another committer", c);
       skipped.inc();
       return false;
+    }
+  }
+
+  /**
+   * The checkpoint id the table records for {@code appId}. Reading it replays the log from its
+   * newest checkpoint file; an unreadable one (cut short by a cancelled hook) is removed and the
+   * read retried once.
+   */
+  private Optional<Long> recordedVersion(String appId, DeltaCommittable c) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return table.getLatestSnapshot(engine).getLatestTransactionVersion(engine, appId);
+      } catch (TableNotFoundException e) {
+        throw new IllegalStateException(
+            "Delta table " + config.tablePath() + " disappeared; cannot commit " + c, e);
+      } catch (RuntimeException e) {
+        if (attempt > 0 || LogCheckpointRepair.removeUnreadableCheckpoints(config.tablePath(), hadoopConf) == 0) {
+          throw e;
+        }
+        LOG.warn("Reading {} failed on an unreadable log checkpoint, which was removed; retrying", config.tablePath(), e);
+      }
     }
   }
 
@@ -191,15 +214,51 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     return out;
   }
 
-  /** Log checkpoints and checksums: useful, never worth failing a commit that already landed. */
+  /**
+   * Log checkpoints and checksums: useful, never worth failing a commit that already landed. They
+   * run on a thread of their own, awaited without yielding to interrupts: Flink interrupts the
+   * committer when it cancels the task, and an interrupted checkpoint write can leave a truncated
+   * file that every later read of the table would trip over.
+   */
   private void runHooks(TransactionCommitResult result) {
     for (PostCommitHook hook : result.getPostCommitHooks()) {
-      try {
+      Future<?> run = hooks().submit(() -> {
         hook.threadSafeInvoke(engine);
-      } catch (Exception e) {
-        LOG.warn("Post-commit hook {} failed for version {} of {}; the commit stands", hook.getType(), result.getVersion(), config.tablePath(), e);
+        return null;
+      });
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            run.get(HOOK_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("Post-commit hook {} failed for version {} of {}; the commit stands", hook.getType(), result.getVersion(),
+            config.tablePath(), e instanceof ExecutionException ? e.getCause() : e);
+        if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+          LogCheckpointRepair.removeUnreadableCheckpoints(config.tablePath(), hadoopConf);
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
+  }
+
+  private synchronized ExecutorService hooks() {
+    if (hookExecutor == null) {
+      hookExecutor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "delta-post-commit-hooks");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return hookExecutor;
   }
 
   /** Keeps Spectrum manifests current; a failure is logged, the commit stands. */
@@ -220,5 +279,9 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (hookExecutor != null) {
+      hookExecutor.shutdown();
+    }
+  }
 }

@@ -79,4 +79,29 @@ class DeltaCommitterTest {
     }
     assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(50);
   }
+
+  @Test
+  void aTruncatedLogCheckpointIsRemovedAndCommitsGoOn() throws Exception {
+    String table = tmp.resolve("truncated").toString();
+    DeltaSink sink = DeltaSink.forRowData(TestStreams.EVENTS).tablePath(table).partitionColumns("event_date")
+        .sinkId("c").option("log.checkpoint-interval", "2").build();
+    DeltaCommitter committer = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    DeltaCommittable c1 = new DeltaCommittable("c", "job-a", 1, SinkParts.writeEvents(sink, 0, 10));
+    DeltaCommittable c2 = new DeltaCommittable("c", "job-a", 2, SinkParts.writeEvents(sink, 10, 20));
+    assertThat(committer.commit(c1)).isTrue();
+    assertThat(committer.commit(c2)).isTrue();
+    java.nio.file.Path checkpoint;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(tmp.resolve("truncated/_delta_log"))) {
+      checkpoint = files.filter(f -> f.getFileName().toString().endsWith(".checkpoint.parquet")).findFirst().orElseThrow();
+    }
+    // What a checkpoint write cut short by a task cancellation leaves: the magic bytes, nothing else.
+    java.nio.file.Files.write(checkpoint, "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    DeltaCommitter restored = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    assertThat(restored.commit(c2)).as("the replay is still recognized").isFalse();
+    assertThat(restored.commit(new DeltaCommittable("c", "job-a", 3, SinkParts.writeEvents(sink, 20, 30)))).isTrue();
+    assertThat(java.nio.file.Files.exists(checkpoint) && java.nio.file.Files.size(checkpoint) == 4)
+        .as("the truncated checkpoint is gone").isFalse();
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(30);
+  }
 }
