@@ -1,41 +1,57 @@
 package io.tributary.cli;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
-import io.delta.kernel.engine.Engine;
+import io.tributary.cli.sql.SilverCatalog;
 import io.tributary.delta.DeltaTableSummary;
-import java.io.File;
+import io.tributary.delta.DeltaTables;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code tributary tables}: every Delta table under {@code <lake>/silver}, from its log. */
-final class TablesCommand {
-  static final Options.Spec OPTIONS =
-      new Options.Spec("tables").option("lake", "./lakehouse", "lake directory; tables are under <lake>/silver/");
+/** {@code tributary tables}: every silver table with its version, rows, files, partitions, size, last commit. */
+@Command(name = "tables", mixinStandardHelpOptions = true,
+    description = "List the Delta tables under <lake>/silver/ (and any given by path), read from their logs.")
+final class TablesCommand implements Callable<Integer> {
 
-  private TablesCommand() {}
+  @Option(names = "--lake", defaultValue = "./lakehouse", description = "Lake directory (default ${DEFAULT-VALUE}).")
+  Path lake;
 
-  static int run(Options o) {
-    if (o.help) {
-      System.out.println(o.help());
-      return 0;
-    }
-    Path silver = Paths.get(o.get("lake")).toAbsolutePath().normalize().resolve("silver");
-    File[] dirs = silver.toFile().listFiles(f -> new File(f, "_delta_log").isDirectory());
-    if (dirs == null || dirs.length == 0) {
+  @Option(names = "--table", paramLabel = "NAME=PATH", description = "Another table by path, local or s3a:// (repeatable).")
+  Map<String, String> tables = new LinkedHashMap<>();
+
+  @Option(names = "--hadoop", paramLabel = "KEY=VALUE", description = "Hadoop/S3A option for s3a:// tables (repeatable).")
+  Map<String, String> hadoop = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    Path silver = lake.toAbsolutePath().normalize().resolve("silver");
+    SilverCatalog catalog = SilverCatalog.load(lake.toAbsolutePath().normalize(), tables, hadoop);
+    if (catalog.isEmpty()) {
       System.out.println("No Delta tables under " + silver + " (run ./tributary local first).");
       return 0;
     }
-    Arrays.sort(dirs);
-    Engine engine = DefaultEngine.create(new org.apache.hadoop.conf.Configuration());
-    System.out.printf("%-28s %8s %12s %7s %10s %12s  %s%n", "table", "version", "rows", "files", "partitions", "bytes", "last commit (UTC)");
-    for (File dir : dirs) {
-      DeltaTableSummary s = DeltaTableSummary.of(engine, dir.getAbsolutePath());
-      System.out.printf(
-          "%-28s %8d %,12d %7d %10d %,12d  %s%n",
-          dir.getName(), s.version(), s.rows(), s.files(), s.partitions(), s.bytes(), Instant.ofEpochMilli(s.commitTimestamp()));
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    hadoop.forEach(conf::set);
+    io.delta.kernel.engine.Engine engine = DeltaTables.engine(conf);
+    System.out.printf("%-28s %8s %12s %7s %10s %14s  %s%n", "table", "version", "rows", "files", "partitions", "bytes", "last commit (UTC)");
+    for (SilverCatalog.Table t : catalog.tables().values()) {
+      DeltaTableSummary s = DeltaTableSummary.of(engine, t.path());
+      System.out.printf("%-28s %8d %,12d %7d %10d %,14d  %s%n",
+          t.name(), s.version(), s.rows(), s.files(), s.partitions(), s.bytes(), Instant.ofEpochMilli(s.commitTimestamp()));
     }
     return 0;
+  }
+
+  static int run(String[] args) {
+    CommandLine cli = new CommandLine(new TablesCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("tributary tables: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
   }
 }

@@ -32,8 +32,11 @@ public final class SilverCatalog {
     final StructType schema;
     final List<String> partitionColumns;
     final List<ActiveFile> files;
+    final Map<String, String> properties;
 
-    Table(String name, String path, long version, StructType schema, List<String> partitionColumns, List<ActiveFile> files) {
+    Table(String name, String path, long version, StructType schema, List<String> partitionColumns, List<ActiveFile> files,
+        Map<String, String> properties) {
+      this.properties = properties;
       this.name = name;
       this.path = path;
       this.version = version;
@@ -64,6 +67,11 @@ public final class SilverCatalog {
 
     public List<ActiveFile> files() {
       return files;
+    }
+
+    /** Delta table properties (the {@code configuration} of its metadata). */
+    public Map<String, String> properties() {
+      return properties;
     }
   }
 
@@ -98,7 +106,8 @@ public final class SilverCatalog {
       MaintainedTable table = MaintainedTable.open(e.getValue(), hadoop);
       Snapshot snapshot = table.snapshot();
       tables.put(e.getKey(), new Table(e.getKey(), table.path(), snapshot.getVersion(), snapshot.getSchema(),
-          new ArrayList<>(snapshot.getPartitionColumnNames()), ActiveFile.list(table.engine(), snapshot)));
+          new ArrayList<>(snapshot.getPartitionColumnNames()), ActiveFile.list(table.engine(), snapshot),
+          snapshot.getTableProperties()));
     }
     return new SilverCatalog(tables);
   }

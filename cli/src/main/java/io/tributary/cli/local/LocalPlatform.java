@@ -1,0 +1,386 @@
+package io.tributary.cli.local;
+
+import io.delta.kernel.engine.Engine;
+import io.tributary.cdc.CdcJobConfig;
+import io.tributary.cdc.CdcPipeline;
+import io.tributary.config.CheckpointOptions;
+import io.tributary.config.JobParameters;
+import io.tributary.delta.DeltaTables;
+import io.tributary.eventsjob.EventsJob;
+import io.tributary.eventsjob.EventsJobConfig;
+import io.tributary.kinesis.KinesisEmulator;
+import io.tributary.postgres.EmbeddedPostgres;
+import io.tributary.producers.EventsConfig;
+import io.tributary.producers.EventsProducer;
+import io.tributary.producers.OrdersConfig;
+import io.tributary.producers.OrdersProducer;
+import io.tributary.producers.ProducerStats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/**
+ * The local platform: embedded PostgreSQL and the Kinesis emulator (or external ones), both
+ * producers, and both jobs on one Flink MiniCluster writing the silver tables under
+ * {@code <lake>/silver/}. Runs until {@link #requestStop()} (Ctrl-C) or the configured duration,
+ * then stops cleanly: producers first, then, once the tables caught up, both jobs with a
+ * savepoint, then the services. With {@code keep}, the next run resumes from those savepoints
+ * on the same database and stream; without, it starts from empty.
+ */
+public final class LocalPlatform {
+
+  static final String EVENTS_JOB = "events-job";
+  static final String CDC_JOB = "cdc-job";
+  static final String DATABASE = "shop";
+  static final String ORDERS_TABLE = "orders";
+  static final String ATOMIC_EVENTS = "atomic_events";
+  static final String QUARANTINE = "atomic_events_quarantine";
+
+  private final LocalSettings settings;
+  private final PrintStream out;
+  private final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+
+  private EmbeddedPostgres postgres;
+  private KinesisEmulator kinesis;
+  private LocalFlink flink;
+  private OrdersProducer orders;
+  private EventsProducer events;
+  private CompletableFuture<ProducerStats> ordersDone;
+  private CompletableFuture<ProducerStats> eventsDone;
+  private JobID eventsJob;
+  private JobID cdcJob;
+  private String stream;
+
+  public LocalPlatform(LocalSettings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /** Asks {@link #run()} to shut down cleanly (from a signal handler or another thread). */
+  public void requestStop() {
+    stop.countDown();
+  }
+
+  /** Runs the platform; returns the summary of what was produced and committed. */
+  public LocalSummary run() throws Exception {
+    Path data = settings.dataDir();
+    Path silver = settings.lake().resolve("silver");
+    if (!settings.keep()) {
+      startFresh(data, silver);
+    }
+    Files.createDirectories(data);
+    PlatformState state = PlatformState.load(data);
+    int run = state.runs() + 1;
+    // Counted at start: a run killed before its end still gets its own seeds and stream.
+    state.runs(run);
+    state.save();
+    out.printf("Tributary local, run %d%s: data in %s, silver tables in %s%n", run,
+        settings.keep() && run > 1 ? " (resuming)" : "", data, silver);
+    try {
+      String jdbcUrl = startPostgres(data);
+      URI kinesisEndpoint = startKinesis(data, run);
+
+      // The cdc-job reads the table's schema at start, and its first snapshot collapses earlier
+      // changes into one row each: create the table with one order, and produce the rest only
+      // once the job streams, so every produced change is one silver row.
+      long seeded = ordersTableExists(jdbcUrl) ? 0 : seedOrdersTable(jdbcUrl, run);
+
+      flink = new LocalFlink(data.resolve("flink"), settings.slots(), settings.webUiPort());
+      out.println("Flink web UI:      " + flink.webUi());
+      Engine engine = DeltaTables.engine(new org.apache.hadoop.conf.Configuration());
+      Progress progress = new Progress(silver, out, System.console() != null, seeded);
+      progress.markBaseline(engine);
+      cdcJob = submitCdcJob(silver);
+      if (seeded > 0) {
+        progress.awaitOrdersSnapshot(engine, seeded, Duration.ofMinutes(2));
+      }
+      orders = new OrdersProducer(ordersConfig(jdbcUrl, run, 0), msg -> out.println("\norders producer: " + msg));
+      ordersDone = orders.runInBackground("orders-producer");
+      eventsJob = submitEventsJob(silver, kinesisEndpoint);
+      events = new EventsProducer(eventsConfig(kinesisEndpoint, run), msg -> out.println("\nevents producer: " + msg));
+      eventsDone = events.runInBackground("events-producer");
+
+      long end = settings.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+      String failure = null;
+      while (System.nanoTime() < end && !stop.await(1, TimeUnit.SECONDS)) {
+        failure = failedJob();
+        if (failure != null) {
+          break;
+        }
+        progress.print(engine, orders.stats(), events.stats());
+      }
+      out.println();
+      LocalSummary summary = shutDown(engine, progress, state, run, failure);
+      summary.print(out, settings);
+      return summary;
+    } finally {
+      closeQuietly();
+    }
+  }
+
+  private void startFresh(Path data, Path silver) throws IOException {
+    boolean existed = Files.exists(data.resolve("state.properties"));
+    deleteRecursively(data);
+    for (String table : new String[] {ORDERS_TABLE, ATOMIC_EVENTS, QUARANTINE}) {
+      deleteRecursively(silver.resolve(table));
+    }
+    if (existed) {
+      out.println("Starting from empty (the previous run's data was removed; use --keep to resume instead).");
+    }
+  }
+
+  private String startPostgres(Path data) {
+    if (settings.postgresUrl().isPresent()) {
+      out.println("PostgreSQL:        " + OrdersConfig.redactUrl(settings.postgresUrl().get()) + " (external)");
+      return settings.postgresUrl().get();
+    }
+    postgres = EmbeddedPostgres.builder().dataDirectory(data.resolve("postgres")).build().start();
+    postgres.createDatabase(DATABASE);
+    out.println("PostgreSQL:        " + postgres.jdbcUrl(DATABASE) + " (embedded 17, logical replication)");
+    return postgres.jdbcUrl(DATABASE);
+  }
+
+  /**
+   * An external Kinesis keeps its stream across runs. The embedded emulator keeps nothing (its
+   * Node.js build does not reload persisted data), so each run gets a new stream, {@code
+   * <stream>-<run>}: a resumed events-job finds no state for its shards and reads them from the
+   * start, while its dedup and sink state carry over.
+   */
+  private URI startKinesis(Path data, int run) {
+    URI endpoint;
+    if (settings.kinesisEndpoint().isPresent()) {
+      endpoint = settings.kinesisEndpoint().get();
+      stream = settings.stream();
+      out.println("Kinesis:           " + endpoint + " (external, stream " + stream + ")");
+    } else {
+      kinesis = KinesisEmulator.builder()
+          .region(settings.region())
+          .logFile(data.resolve("kinesis/emulator.log"))
+          .build()
+          .start();
+      endpoint = kinesis.endpoint();
+      stream = settings.stream() + "-" + run;
+      out.println("Kinesis emulator:  " + endpoint + " (kinesis-local, stream " + stream + ")");
+    }
+    try (KinesisClient client = kinesisClient(endpoint)) {
+      try {
+        client.describeStreamSummary(r -> r.streamName(stream));
+      } catch (ResourceNotFoundException e) {
+        client.createStream(r -> r.streamName(stream).shardCount(settings.shards()));
+        client.waiter().waitUntilStreamExists(r -> r.streamName(stream));
+      }
+    }
+    return endpoint;
+  }
+
+  private KinesisClient kinesisClient(URI endpoint) {
+    return KinesisClient.builder()
+        .endpointOverride(endpoint)
+        .region(software.amazon.awssdk.regions.Region.of(settings.region()))
+        .credentialsProvider(credentials())
+        .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  private StaticCredentialsProvider credentials() {
+    // The emulator accepts any key; a real endpoint is used through the default chain instead.
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+  }
+
+  /** @param count orders changes to produce, 0 for until stopped */
+  private OrdersConfig ordersConfig(String jdbcUrl, int run, long count) {
+    OrdersConfig.Builder b = OrdersConfig.builder();
+    if (count > 0) {
+      b.count(count).transactionSize(1);
+    }
+    return b
+        .jdbcUrl(jdbcUrl)
+        .user(settings.postgresUser())
+        .password(System.getenv().getOrDefault("PGPASSWORD", ""))
+        .producerId("tributary-local")
+        .seed(settings.seed() + run)
+        .rate(io.tributary.producers.Rate.perSecond(settings.ordersPerSecond()))
+        .build();
+  }
+
+  private EventsConfig eventsConfig(URI endpoint, int run) {
+    return EventsConfig.builder()
+        .stream(stream)
+        .region(settings.region())
+        .endpoint(endpoint)
+        .credentials(credentials())
+        .seed(settings.seed() + run) // a new seed per run: event ids never repeat across runs
+        .rate(io.tributary.producers.Rate.perSecond(settings.eventsPerSecond()))
+        .malformedRate(settings.malformedRate())
+        .duplicateRate(settings.duplicateRate())
+        .build();
+  }
+
+  private boolean ordersTableExists(String jdbcUrl) throws SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, settings.postgresUser(), System.getenv().getOrDefault("PGPASSWORD", ""));
+        ResultSet rs = c.getMetaData().getTables(null, "public", ORDERS_TABLE, null)) {
+      return rs.next();
+    }
+  }
+
+  /** Creates the orders table (the producer's schema) holding one order; returns the changes made. */
+  private long seedOrdersTable(String jdbcUrl, int run) {
+    ProducerStats seed = new OrdersProducer(ordersConfig(jdbcUrl, run, 1), msg -> out.println("orders producer: " + msg)).run();
+    return Progress.orderChanges(seed);
+  }
+
+  private JobID submitCdcJob(Path silver) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>();
+    URI pg = URI.create(jdbcUrlOf().substring("jdbc:".length()));
+    p.put("postgres.host", pg.getHost());
+    p.put("postgres.port", Integer.toString(pg.getPort() < 0 ? 5432 : pg.getPort()));
+    p.put("postgres.database", pg.getPath().substring(1));
+    p.put("postgres.user", settings.postgresUser());
+    p.put("postgres.password.env", "PGPASSWORD");
+    p.put("cdc.tables", "public." + ORDERS_TABLE);
+    p.put("cdc.slot", "tributary_local");
+    p.put("cdc.publication", "tributary_local");
+    p.put("cdc.event-time-columns", "public." + ORDERS_TABLE + ".created_at");
+    p.put("lake.path", silver.toString());
+    p.put("parallelism", "1");
+    p.put("checkpoint.interval", settings.checkpointInterval().toMillis() + "ms");
+    p.put("sink.manifest.enabled", "true");
+    JobParameters params = JobParameters.of(p);
+    CdcJobConfig config = CdcJobConfig.from(params, new io.tributary.config.Secrets(
+        name -> name.equals("PGPASSWORD") ? System.getenv().getOrDefault("PGPASSWORD", "") : System.getenv(name),
+        io.tributary.config.Secrets::fromSecretsManager));
+    StreamExecutionEnvironment env = flink.environment(CDC_JOB);
+    CheckpointOptions.apply(params, env);
+    CdcPipeline.addTo(env, config);
+    Optional<String> restore = restorePoint(CDC_JOB);
+    JobID id = flink.submit(env, "tributary " + CDC_JOB, restore);
+    out.println("cdc-job:           public." + ORDERS_TABLE + " -> " + silver.resolve(ORDERS_TABLE)
+        + restore.map(r -> " (resumed from " + r + ")").orElse(""));
+    return id;
+  }
+
+  private JobID submitEventsJob(Path silver, URI endpoint) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("kinesis.stream", stream);
+    p.put("kinesis.region", settings.region());
+    p.put("kinesis.endpoint", endpoint.toString());
+    p.put("kinesis.initial-position", "TRIM_HORIZON");
+    p.put("kinesis.access-key-id", "local");
+    p.put("kinesis.secret-access-key", "local");
+    p.put("lake.path", silver.toString());
+    p.put("events.parallelism", Integer.toString(settings.parallelism()));
+    p.put("checkpoint.interval", settings.checkpointInterval().toMillis() + "ms");
+    p.put("sink.manifest.enabled", "true");
+    JobParameters params = JobParameters.of(p);
+    EventsJobConfig config = EventsJobConfig.from(params);
+    StreamExecutionEnvironment env = flink.environment(EVENTS_JOB);
+    CheckpointOptions.apply(params, env);
+    EventsJob.addTo(env, config);
+    Optional<String> restore = restorePoint(EVENTS_JOB);
+    JobID id = flink.submit(env, "tributary " + EVENTS_JOB, restore);
+    out.println("events-job:        kinesis " + stream + " -> " + silver.resolve(ATOMIC_EVENTS) + ", "
+        + silver.resolve(QUARANTINE) + restore.map(r -> " (resumed from " + r + ")").orElse(""));
+    return id;
+  }
+
+  private Optional<String> restorePoint(String job) {
+    return settings.keep() ? flink.newestRestorePoint(job) : Optional.empty();
+  }
+
+  private String jdbcUrlOf() {
+    return settings.postgresUrl().orElseGet(() -> postgres.jdbcUrl(DATABASE));
+  }
+
+  /** A job that failed for good, or null. */
+  private String failedJob() throws Exception {
+    for (JobID id : new JobID[] {cdcJob, eventsJob}) {
+      JobStatus s = flink.status(id);
+      if (s.isGloballyTerminalState()) {
+        return (id.equals(cdcJob) ? CDC_JOB : EVENTS_JOB) + " ended with status " + s + " (see the Flink web UI / log)";
+      }
+    }
+    return null;
+  }
+
+  private LocalSummary shutDown(Engine engine, Progress progress, PlatformState state, int run, String failure) throws Exception {
+    out.println(failure != null ? "Stopping: " + failure : "Stopping: producers first...");
+    orders.stop();
+    events.stop();
+    ProducerStats ordersStats = ordersDone.get(2, TimeUnit.MINUTES);
+    ProducerStats eventsStats = eventsDone.get(2, TimeUnit.MINUTES);
+    if (failure == null) {
+      out.println("Waiting for the jobs to commit what was produced...");
+      progress.awaitCaughtUp(engine, ordersStats, eventsStats, settings.checkpointInterval().multipliedBy(3).plusSeconds(30));
+      out.println("Stopping the jobs with a savepoint (commits their last checkpoint)...");
+      state.savepoint(CDC_JOB, flink.stopWithSavepoint(cdcJob, CDC_JOB, Duration.ofMinutes(2)));
+      state.savepoint(EVENTS_JOB, flink.stopWithSavepoint(eventsJob, EVENTS_JOB, Duration.ofMinutes(2)));
+    }
+    state.save();
+    progress.refresh(engine);
+    return new LocalSummary(ordersStats, eventsStats, progress, failure);
+  }
+
+  private void closeQuietly() {
+    if (orders != null) {
+      orders.stop();
+    }
+    if (events != null) {
+      events.stop();
+    }
+    try {
+      if (flink != null) {
+        flink.close();
+      }
+    } catch (Exception e) {
+      out.println("Flink did not stop cleanly: " + e.getMessage());
+    }
+    if (kinesis != null) {
+      kinesis.close();
+    }
+    if (postgres != null) {
+      postgres.stop();
+    }
+  }
+
+  static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  static Instant now() {
+    return Instant.now();
+  }
+}

@@ -1,0 +1,128 @@
+package io.tributary.cli.local;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The validated settings of one {@code tributary local} run. */
+public final class LocalSettings {
+  private final Path dataDir;
+  private final Path lake;
+  private final boolean keep;
+  private final Optional<Duration> duration;
+  private final double ordersPerSecond;
+  private final double eventsPerSecond;
+  private final double malformedRate;
+  private final double duplicateRate;
+  private final Duration checkpointInterval;
+  private final Optional<String> postgresUrl;
+  private final String postgresUser;
+  private final Optional<URI> kinesisEndpoint;
+  private final String region;
+  private final String stream;
+  private final int shards;
+  private final int parallelism;
+  private final int webUiPort;
+  private final long seed;
+
+  public LocalSettings(Path dataDir, Path lake, boolean keep, Optional<Duration> duration, double ordersPerSecond,
+      double eventsPerSecond, double malformedRate, double duplicateRate, Duration checkpointInterval,
+      Optional<String> postgresUrl, String postgresUser, Optional<URI> kinesisEndpoint, String region, String stream,
+      int shards, int parallelism, int webUiPort, long seed) {
+    this.dataDir = dataDir.toAbsolutePath().normalize();
+    this.lake = lake.toAbsolutePath().normalize();
+    this.keep = keep;
+    this.duration = duration;
+    this.ordersPerSecond = ordersPerSecond;
+    this.eventsPerSecond = eventsPerSecond;
+    this.malformedRate = malformedRate;
+    this.duplicateRate = duplicateRate;
+    this.checkpointInterval = checkpointInterval;
+    this.postgresUrl = postgresUrl;
+    this.postgresUser = postgresUser;
+    this.kinesisEndpoint = kinesisEndpoint;
+    this.region = region;
+    this.stream = stream;
+    this.shards = shards;
+    this.parallelism = parallelism;
+    this.webUiPort = webUiPort;
+    this.seed = seed;
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  Path lake() {
+    return lake;
+  }
+
+  boolean keep() {
+    return keep;
+  }
+
+  Optional<Duration> duration() {
+    return duration;
+  }
+
+  double ordersPerSecond() {
+    return ordersPerSecond;
+  }
+
+  double eventsPerSecond() {
+    return eventsPerSecond;
+  }
+
+  double malformedRate() {
+    return malformedRate;
+  }
+
+  double duplicateRate() {
+    return duplicateRate;
+  }
+
+  Duration checkpointInterval() {
+    return checkpointInterval;
+  }
+
+  Optional<String> postgresUrl() {
+    return postgresUrl;
+  }
+
+  String postgresUser() {
+    return postgresUser;
+  }
+
+  Optional<URI> kinesisEndpoint() {
+    return kinesisEndpoint;
+  }
+
+  String region() {
+    return region;
+  }
+
+  String stream() {
+    return stream;
+  }
+
+  int shards() {
+    return shards;
+  }
+
+  int parallelism() {
+    return parallelism;
+  }
+
+  int slots() {
+    return parallelism + 2;
+  }
+
+  int webUiPort() {
+    return webUiPort;
+  }
+
+  long seed() {
+    return seed;
+  }
+}
