@@ -1,0 +1,92 @@
+package io.tributary.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The settings of one environment's stack: the defaults of {@code environments/<name>.properties}
+ * overridden by CDK context {@code <name>.<key>} (e.g. {@code -c production.kinesis.shards=8}).
+ */
+public final class EnvironmentConfig {
+
+  /** The environments the app knows, in deployment order. */
+  public static final List<String> ENVIRONMENTS = List.of("develop", "staging", "production");
+
+  private final String name;
+  private final Map<String, String> values;
+
+  private EnvironmentConfig(String name, Map<String, String> values) {
+    this.name = name;
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  /**
+   * Loads {@code name}'s defaults and applies overrides.
+   *
+   * @param context CDK context lookup (key to value or null)
+   */
+  public static EnvironmentConfig load(String name, Function<String, Object> context) {
+    if (!ENVIRONMENTS.contains(name)) {
+      throw new IllegalArgumentException("Unknown environment '" + name + "', expected one of " + ENVIRONMENTS);
+    }
+    Properties defaults = new Properties();
+    String resource = "/environments/" + name + ".properties";
+    try (InputStream in = EnvironmentConfig.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + resource);
+      }
+      defaults.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> values = new TreeMap<>();
+    for (String key : defaults.stringPropertyNames()) {
+      Object override = context.apply(name + "." + key);
+      values.put(key, override != null ? override.toString().trim() : defaults.getProperty(key).trim());
+    }
+    return new EnvironmentConfig(name, values);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("No setting " + key + " for environment " + name);
+    }
+    return v;
+  }
+
+  public int getInt(String key) {
+    try {
+      return Integer.parseInt(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "." + key + " must be an integer, was '" + get(key) + "'");
+    }
+  }
+
+  public boolean getBoolean(String key) {
+    String v = get(key);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(name + "." + key + " must be true or false, was '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  public boolean isProduction() {
+    return name.equals("production");
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+}

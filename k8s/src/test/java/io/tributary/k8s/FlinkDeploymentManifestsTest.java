@@ -1,0 +1,202 @@
+package io.tributary.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every FlinkDeployment, rendered per overlay, against the operator's CRD schema (strict). */
+class FlinkDeploymentManifestsTest {
+
+  static final Path K8S = Path.of(System.getProperty("tributary.k8s.dir", "."));
+  static final List<String> ENVIRONMENTS = List.of("develop", "staging", "production");
+  static CrdSchema schema;
+
+  @BeforeAll
+  static void loadSchema() {
+    schema = CrdSchema.flinkDeploymentV1beta1();
+  }
+
+  @Test
+  void theCrdSchemaIsMadeStrict() {
+    // Spec, job, resources, pod template... hundreds of object schemas list their properties.
+    assertThat(schema.strictObjects()).isGreaterThan(100);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"develop", "staging", "production"})
+  void everyRenderedOverlayIsValidAgainstTheCrd(String env) throws IOException {
+    List<ObjectNode> rendered = Kustomize.render(K8S.resolve("overlays").resolve(env));
+    List<ObjectNode> deployments = rendered.stream()
+        .filter(m -> m.path("kind").asText().equals("FlinkDeployment")).toList();
+    assertThat(deployments).extracting(m -> m.path("metadata").path("name").asText())
+        .containsExactlyInAnyOrder("tributary-events-job", "tributary-cdc-job");
+    for (ObjectNode d : deployments) {
+      assertThat(errors(d)).as(env + " " + Kustomize.id(d)).isEmpty();
+      assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("tributary-" + env);
+      JsonNode spec = d.path("spec");
+      assertThat(d.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+      assertThat(spec.path("flinkVersion").asText()).isEqualTo("v1_20");
+      assertThat(spec.path("serviceAccount").asText()).isEqualTo("tributary-flink");
+      assertThat(spec.path("job").path("upgradeMode").asText()).isEqualTo("savepoint");
+      JsonNode conf = spec.path("flinkConfiguration");
+      String job = d.path("metadata").path("name").asText().substring("tributary-".length());
+      String artifacts = "s3://tributary-" + env + "-artifacts-111122223333/flink/";
+      assertThat(conf.path("state.checkpoints.dir").asText()).isEqualTo(artifacts + "checkpoints/" + job);
+      assertThat(conf.path("state.savepoints.dir").asText()).isEqualTo(artifacts + "savepoints/" + job);
+      assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
+      assertThat(conf.path("high-availability.storageDir").asText()).isEqualTo(artifacts + "ha/" + job);
+      assertThat(conf.path("env.java.opts.all").asText()).contains("--add-opens=java.base/java.util=ALL-UNNAMED");
+      assertThat(spec.path("taskManager").path("resource").path("memory").asText()).matches("[0-9]+m");
+      assertThat(spec.path("job").path("args").size()).isGreaterThan(4);
+    }
+    JsonNode sa = rendered.stream().filter(m -> m.path("kind").asText().equals("ServiceAccount")).findFirst()
+        .orElseThrow();
+    assertThat(sa.path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText())
+        .isEqualTo("arn:aws:iam::111122223333:role/tributary-flink-" + env);
+  }
+
+  @Test
+  void overlaysChangeWhatDiffersPerEnvironmentAndKeepTheBase() throws IOException {
+    ObjectNode dev = deployment("develop", "tributary-events-job");
+    ObjectNode prod = deployment("production", "tributary-events-job");
+    assertThat(dev.path("spec").path("jobManager").path("replicas").asInt()).isEqualTo(1);
+    assertThat(prod.path("spec").path("jobManager").path("replicas").asInt()).isEqualTo(2);
+    assertThat(prod.path("spec").path("jobManager").path("resource").path("memory").asText()).isEqualTo("2048m");
+    assertThat(prod.path("spec").path("taskManager").path("resource").path("memory").asText()).isEqualTo("8192m");
+    // Base keys the overlay does not touch survive the merge.
+    assertThat(prod.path("spec").path("flinkConfiguration").path("state.backend.type").asText()).isEqualTo("rocksdb");
+    assertThat(prod.path("spec").path("job").path("entryClass").asText()).isEqualTo("io.tributary.eventsjob.EventsJob");
+    assertThat(deployment("staging", "tributary-cdc-job").path("spec").path("job").path("entryClass").asText())
+        .isEqualTo("io.tributary.cdc.CdcJob");
+  }
+
+  @Test
+  void everyBaseFileIsValidOnItsOwn() throws IOException {
+    try (Stream<Path> files = Files.list(K8S.resolve("base"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        for (ObjectNode m : Kustomize.readAll(f)) {
+          if (m.path("kind").asText().equals("FlinkDeployment")) {
+            assertThat(errors(m)).as(f.toString()).isEmpty();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void jobArgumentsAreTheJobsConfigurationKeys() throws IOException {
+    Set<String> events = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
+    Set<String> cdc = optionKeys("cdc-job/src/main/java/io/tributary/cdc/CdcJobOptions.java");
+    for (String env : ENVIRONMENTS) {
+      Map<String, String> e = args(deployment(env, "tributary-events-job"));
+      Map<String, String> c = args(deployment(env, "tributary-cdc-job"));
+      assertThat(e).containsKeys("kinesis.stream", "lake.path");
+      assertThat(c).containsKeys("postgres.host", "postgres.database", "postgres.user",
+          "postgres.password.secret-id", "lake.path");
+      e.keySet().forEach(k -> assertThat(events.contains(k) || k.startsWith("sink.")).as("events-job --" + k).isTrue());
+      c.keySet().forEach(k -> assertThat(cdc.contains(k) || k.startsWith("sink.")
+          || k.equals("postgres.password.secret-id")).as("cdc-job --" + k).isTrue());
+    }
+  }
+
+  // ------------------------------------------------------------------ the validator really rejects
+
+  @Test
+  void anUnknownFieldIsRejected() throws IOException {
+    ObjectNode d = deployment("develop", "tributary-events-job");
+    ((ObjectNode) d.path("spec").path("job")).put("upgradMode", "savepoint");
+    assertThat(errors(d)).anyMatch(m -> m.contains("upgradMode"));
+    ObjectNode top = deployment("develop", "tributary-events-job");
+    ((ObjectNode) top.path("spec")).put("flinkVersions", "v1_20");
+    assertThat(errors(top)).anyMatch(m -> m.contains("flinkVersions"));
+  }
+
+  @Test
+  void anUnknownFieldInsideThePodTemplateIsRejected() throws IOException {
+    ObjectNode d = deployment("develop", "tributary-events-job");
+    ObjectNode container = (ObjectNode) d.path("spec").path("podTemplate").path("spec").path("containers").get(0);
+    container.put("imagePolicy", "Always");
+    assertThat(errors(d)).anyMatch(m -> m.contains("imagePolicy"));
+  }
+
+  @Test
+  void wrongValuesAreRejected() throws IOException {
+    ObjectNode d = deployment("develop", "tributary-events-job");
+    ((ObjectNode) d.path("spec")).put("flinkVersion", "v1_99");
+    ((ObjectNode) d.path("spec").path("job")).put("parallelism", "two");
+    List<String> errors = errors(d);
+    assertThat(errors).anyMatch(m -> m.contains("flinkVersion"));
+    assertThat(errors).anyMatch(m -> m.contains("parallelism"));
+  }
+
+  @Test
+  void aBrokenManifestFileFailsValidation() throws IOException {
+    Path broken = Path.of(System.getProperty("tributary.k8s.dir", "."), "src/test/resources/broken/unknown-field.yaml");
+    List<ObjectNode> docs = Kustomize.readAll(broken);
+    assertThat(docs).hasSize(1);
+    assertThat(errors(docs.get(0))).anyMatch(m -> m.contains("savepointInterval"));
+  }
+
+  @Test
+  void theRendererRejectsKustomizeFeaturesItDoesNotImplement(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("kustomization.yaml"), "resources: []\nnamePrefix: x-\n");
+    assertThatThrownBy(() -> Kustomize.render(dir)).hasMessageContaining("namePrefix");
+    Files.writeString(dir.resolve("kustomization.yaml"), "resources: []\npatches:\n  - path: p.yaml\n");
+    Files.writeString(dir.resolve("p.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: nope\n");
+    assertThatThrownBy(() -> Kustomize.render(dir)).hasMessageContaining("matches no resource");
+  }
+
+  private static ObjectNode deployment(String env, String name) throws IOException {
+    return Kustomize.render(K8S.resolve("overlays").resolve(env)).stream()
+        .filter(m -> m.path("metadata").path("name").asText().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> errors(JsonNode manifest) {
+    List<String> result = new ArrayList<>();
+    for (ValidationMessage m : schema.validate(manifest)) {
+      result.add(m.getMessage());
+    }
+    return result;
+  }
+
+  private static Map<String, String> args(JsonNode deployment) {
+    Map<String, String> result = new TreeMap<>();
+    JsonNode args = deployment.path("spec").path("job").path("args");
+    for (int i = 0; i < args.size(); i += 2) {
+      String key = args.get(i).asText();
+      assertThat(key).startsWith("--");
+      result.put(key.substring(2), args.get(i + 1).asText());
+    }
+    return result;
+  }
+
+  private static Set<String> optionKeys(String relative) throws IOException {
+    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
+    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
+    Set<String> keys = new TreeSet<>();
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    return keys;
+  }
+}
