@@ -23,9 +23,7 @@ import io.tributary.delta.ActiveFile;
 import io.tributary.delta.DeltaTables;
 import io.tributary.delta.maintenance.SymlinkManifests;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -61,14 +60,7 @@ public final class DdlCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "athena|redshift", description = "Which DDL to print.")
   String target;
 
-  @Option(names = "--lake", defaultValue = "./lakehouse", description = "Lake directory whose silver/ tables are read (default ${DEFAULT-VALUE}).")
-  Path lake;
-
-  @Option(names = "--table", paramLabel = "NAME=PATH", description = "Another table by path, e.g. orders=s3a://bucket/silver/orders (repeatable).")
-  Map<String, String> tables = new LinkedHashMap<>();
-
-  @Option(names = "--hadoop", paramLabel = "KEY=VALUE", description = "Hadoop/S3A option for s3a:// tables (repeatable).")
-  Map<String, String> hadoop = new LinkedHashMap<>();
+  @Mixin SilverTableOptions source;
 
   @Option(names = "--location", paramLabel = "S3_URI", description = "Where the tables live in AWS, e.g. s3://my-lake/silver (table = <location>/<name>). Default: each table's own path.")
   String location;
@@ -90,10 +82,9 @@ public final class DdlCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), "Unknown target '" + target + "': use athena or redshift");
     }
-    SilverCatalog catalog = SilverCatalog.load(lake.toAbsolutePath().normalize(), tables, hadoop);
+    SilverCatalog catalog = source.catalog();
     if (catalog.isEmpty()) {
-      System.err.println("tributary ddl: no tables under " + lake.toAbsolutePath().normalize().resolve("silver")
-          + " (run ./tributary local first, or pass --lake / --table)");
+      System.err.println("tributary ddl: " + source.noTables());
       return 1;
     }
     if (t == Target.ATHENA) {

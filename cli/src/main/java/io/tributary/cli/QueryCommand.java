@@ -10,11 +10,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,14 +34,7 @@ public final class QueryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SQL", description = "The query (DuckDB SQL dialect).")
   String sql;
 
-  @Option(names = "--lake", defaultValue = "./lakehouse", description = "Lake directory; tables are its silver/ subdirectories (default ${DEFAULT-VALUE}).")
-  Path lake;
-
-  @Option(names = "--table", paramLabel = "NAME=PATH", description = "Another table by path, e.g. orders=s3a://bucket/silver/orders (repeatable).")
-  Map<String, String> tables = new LinkedHashMap<>();
-
-  @Option(names = "--hadoop", paramLabel = "KEY=VALUE", description = "Hadoop/S3A option for s3a:// tables (repeatable).")
-  Map<String, String> hadoop = new LinkedHashMap<>();
+  @Mixin SilverTableOptions source;
 
   @Option(names = "--format", defaultValue = "table", description = "table, csv or json (one object per line); default ${DEFAULT-VALUE}.")
   String format;
@@ -53,14 +45,13 @@ public final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ResultPrinter printer = new ResultPrinter(formatOf(format), maxRows);
-    SilverCatalog catalog = SilverCatalog.load(lake.toAbsolutePath().normalize(), tables, hadoop);
+    SilverCatalog catalog = source.catalog();
     if (catalog.isEmpty()) {
-      System.err.println("tributary query: no tables under " + lake.toAbsolutePath().normalize().resolve("silver")
-          + " (run ./tributary local first, or pass --lake / --table)");
+      System.err.println("tributary query: " + source.noTables());
       return 1;
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-      new DuckDbViews(cacheDir(), hadoop).register(c, catalog);
+      new DuckDbViews(cacheDir(), source.hadoop).register(c, catalog);
       SilverViews.register(c, catalog);
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
         printer.print(rs, System.out);

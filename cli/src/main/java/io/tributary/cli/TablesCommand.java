@@ -3,39 +3,28 @@ package io.tributary.cli;
 import io.tributary.cli.sql.SilverCatalog;
 import io.tributary.delta.DeltaTableSummary;
 import io.tributary.delta.DeltaTables;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code tributary tables}: every silver table with its version, rows, files, partitions, size, last commit. */
 @Command(name = "tables", mixinStandardHelpOptions = true,
     description = "List the Delta tables under <lake>/silver/ (and any given by path), read from their logs.")
 final class TablesCommand implements Callable<Integer> {
 
-  @Option(names = "--lake", defaultValue = "./lakehouse", description = "Lake directory (default ${DEFAULT-VALUE}).")
-  Path lake;
-
-  @Option(names = "--table", paramLabel = "NAME=PATH", description = "Another table by path, local or s3a:// (repeatable).")
-  Map<String, String> tables = new LinkedHashMap<>();
-
-  @Option(names = "--hadoop", paramLabel = "KEY=VALUE", description = "Hadoop/S3A option for s3a:// tables (repeatable).")
-  Map<String, String> hadoop = new LinkedHashMap<>();
+  @Mixin SilverTableOptions source;
 
   @Override
   public Integer call() {
-    Path silver = lake.toAbsolutePath().normalize().resolve("silver");
-    SilverCatalog catalog = SilverCatalog.load(lake.toAbsolutePath().normalize(), tables, hadoop);
+    SilverCatalog catalog = source.catalog();
     if (catalog.isEmpty()) {
-      System.out.println("No Delta tables under " + silver + " (run ./tributary local first).");
+      System.out.println("No Delta tables: " + source.noTables());
       return 0;
     }
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-    hadoop.forEach(conf::set);
+    source.hadoop.forEach(conf::set);
     io.delta.kernel.engine.Engine engine = DeltaTables.engine(conf);
     System.out.printf("%-28s %8s %12s %7s %10s %14s  %s%n", "table", "version", "rows", "files", "partitions", "bytes", "last commit (UTC)");
     for (SilverCatalog.Table t : catalog.tables().values()) {
