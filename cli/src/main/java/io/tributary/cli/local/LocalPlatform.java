@@ -58,6 +58,7 @@ public final class LocalPlatform {
   static final String ORDERS_TABLE = "orders";
   static final String ATOMIC_EVENTS = "atomic_events";
   static final String QUARANTINE = "atomic_events_quarantine";
+  static final String CDC_SLOT = "tributary_local";
 
   private final LocalSettings settings;
   private final PrintStream out;
@@ -261,7 +262,8 @@ public final class LocalPlatform {
     p.put("postgres.user", settings.postgresUser());
     p.put("postgres.password.env", "PGPASSWORD");
     p.put("cdc.tables", "public." + ORDERS_TABLE);
-    p.put("cdc.slot", "tributary_local");
+    p.put("cdc.slot", CDC_SLOT);
+    p.put("cdc.heartbeat.interval", "1s");
     p.put("cdc.publication", "tributary_local");
     p.put("cdc.event-time-columns", "public." + ORDERS_TABLE + ".created_at");
     p.put("lake.path", silver.toString());
@@ -333,7 +335,18 @@ public final class LocalPlatform {
     ProducerStats eventsStats = eventsDone.get(2, TimeUnit.MINUTES);
     if (failure == null) {
       out.println("Waiting for the jobs to commit what was produced...");
-      progress.awaitCaughtUp(engine, ordersStats, eventsStats, settings.checkpointInterval().multipliedBy(3).plusSeconds(30));
+      Duration timeout = settings.checkpointInterval().multipliedBy(3).plusSeconds(30);
+      // Counts alone can be met early when a resumed run also commits what a killed run left
+      // behind: the cdc-job must also have confirmed the WAL position of the last change, and the
+      // events-job gets time to poll the stream's tail.
+      String walEnd = currentWalLsn();
+      long minimum = System.nanoTime() + Math.max(3_000, settings.checkpointInterval().toMillis() * 2) * 1_000_000L;
+      progress.awaitCaughtUp(engine, ordersStats, eventsStats, timeout);
+      awaitSlotConfirmed(walEnd, timeout);
+      long rest = (minimum - System.nanoTime()) / 1_000_000L;
+      if (rest > 0) {
+        Thread.sleep(rest);
+      }
       out.println("Stopping the jobs with a savepoint (commits their last checkpoint)...");
       state.savepoint(CDC_JOB, flink.stopWithSavepoint(cdcJob, CDC_JOB, Duration.ofMinutes(2)));
       state.savepoint(EVENTS_JOB, flink.stopWithSavepoint(eventsJob, EVENTS_JOB, Duration.ofMinutes(2)));
@@ -341,6 +354,38 @@ public final class LocalPlatform {
     state.save();
     progress.refresh(engine);
     return new LocalSummary(ordersStats, eventsStats, progress, failure);
+  }
+
+  private Connection connectToPostgres() throws SQLException {
+    return DriverManager.getConnection(jdbcUrlOf(), settings.postgresUser(), System.getenv().getOrDefault("PGPASSWORD", ""));
+  }
+
+  private String currentWalLsn() throws SQLException {
+    try (Connection c = connectToPostgres(); java.sql.Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Waits until the cdc-job's slot confirmed {@code lsn}: every change before it is in a completed checkpoint. */
+  private void awaitSlotConfirmed(String lsn, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection c = connectToPostgres();
+          java.sql.PreparedStatement s = c.prepareStatement(
+              "SELECT confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+        s.setString(1, lsn);
+        s.setString(2, CDC_SLOT);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next() && rs.getBoolean(1)) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(250);
+    }
+    out.println("(the cdc-job did not confirm WAL position " + lsn + " within " + timeout + "; stopping anyway)");
   }
 
   private void closeQuietly() {
