@@ -79,7 +79,10 @@ public final class LoadProfileBenchmark {
     EventsJobConfig config = EventsJobConfig.from(
         JobParameters.of(Map.of("kinesis.stream", "generator", "kinesis.region", "local", "lake.path", lake.toString())),
         new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    Configuration conf = new Configuration();
+    // The dedup state outgrows the JobManager's 5 MB in-memory checkpoints at these sizes.
+    conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, lake.resolve("_checkpoints").toUri().toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     env.enableCheckpointing(rate > 0 ? 5_000 : 1_000);
     EventsJobBenchmark.Meter.reset();
     DataStream<KinesisRecord> records = env.fromSource(

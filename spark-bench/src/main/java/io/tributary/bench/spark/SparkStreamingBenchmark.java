@@ -1,0 +1,536 @@
+package io.tributary.bench.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.tributary.config.JobParameters;
+import io.tributary.config.Secrets;
+import io.tributary.delta.DeltaSinkOptions;
+import io.tributary.delta.parquet.ParquetFileAppender;
+import io.tributary.delta.parquet.RowDataWriteSupport;
+import io.tributary.events.ParseResult;
+import io.tributary.events.SessionSimulator;
+import io.tributary.events.WebEventJson;
+import io.tributary.events.WebEventParser;
+import io.tributary.eventsjob.AtomicEventsTable;
+import io.tributary.eventsjob.EventsJobConfig;
+import io.tributary.eventsjob.EventsPipeline;
+import io.tributary.eventsjob.KinesisRecord;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Sink-path comparison, one JVM, one machine, the same number of cores for every run:
+ *
+ * <ol>
+ *   <li><b>Spark</b>: Spark Structured Streaming (local[cores]) + delta-spark reads the payloads as
+ *       JSON lines (file source, trigger AvailableNow, maxFilesPerTrigger), parses them with
+ *       {@code from_json} into the columns of {@code atomic_events}, appends to Delta partitioned by
+ *       {@code event_date} (checkpoint location set);
+ *   <li><b>Tributary</b>: the events pipeline ({@link EventsPipeline#route} parse + dedup, then
+ *       {@link EventsPipeline#sinkToDelta}) on a local Flink environment, parallelism = cores, fed
+ *       by a generator source that hands out the same payloads as Kinesis-like records;
+ *   <li><b>raw Parquet</b> (the ceiling): one thread per core parses the same payloads with the
+ *       same parser and writes the rows with the sink's own Parquet writer ({@link
+ *       ParquetFileAppender} + {@link RowDataWriteSupport}), one open file per {@code event_date},
+ *       sink defaults for codec, row group, page and target file size; no Flink, no Delta log.
+ * </ol>
+ *
+ * <p>The payloads are generated once ({@link SessionSimulator}, fixed seed, {@link
+ * WebEventJson#toBytes}), held in memory for the Tributary and raw runs and written as JSON-lines
+ * files for Spark before anything is timed. Each engine first does an untimed warm-up run on
+ * separate tables. Throughput is wall time from submission to the end of the run (Flink: bounded
+ * job ends after the final commit; Spark: AvailableNow query terminated), so start-up is included
+ * for both. Row counts of the outputs are checked (Delta tables read by Spark); a mismatch makes
+ * the exit status 1. Nothing asserts a time.
+ */
+public final class SparkStreamingBenchmark {
+  private SparkStreamingBenchmark() {}
+
+  static final class Options {
+    int events = 1_000_000;
+    int warmupEvents = 100_000;
+    int cores = Runtime.getRuntime().availableProcessors();
+    int files = 40;
+    int maxFilesPerTrigger = 4;
+    long seed = 42;
+    long checkpointMillis = 5_000;
+    Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "tributary-spark-bench");
+    Path out;
+  }
+
+  /** The payloads of the current Flink run (one JVM, local environment: the generator reads them directly). */
+  static volatile byte[][] payloads;
+
+  public static void main(String[] args) throws Exception {
+    Options o = parse(args);
+    if (o == null) {
+      return;
+    }
+    deleteRecursively(o.dir);
+    Files.createDirectories(o.dir);
+
+    long t0 = System.nanoTime();
+    byte[][] warmup = generate(o.seed + 1, o.warmupEvents);
+    byte[][] timed = generate(o.seed, o.events);
+    long bytes = 0;
+    for (byte[] p : timed) {
+      bytes += p.length;
+    }
+    // Warm-up files as large as the timed ones, so Spark's warm-up runs micro-batches of the same shape.
+    writeJsonLines(warmup, o.dir.resolve("spark-input-warmup"),
+        (int) Math.max(1, Math.round((double) o.files * o.warmupEvents / Math.max(1, o.events))));
+    writeJsonLines(timed, o.dir.resolve("spark-input"), o.files);
+    System.out.printf(Locale.ROOT, "Generated %,d payloads (%,.0f bytes on average) + %,d warm-up in %.1f s%n",
+        o.events, (double) bytes / o.events, o.warmupEvents, (System.nanoTime() - t0) / 1e9);
+
+    SparkSession spark = spark(o);
+    List<String[]> rows = new ArrayList<>();
+    boolean ok = true;
+    try {
+      // 1. Spark.
+      sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"));
+      double sparkSeconds = sparkRun(spark, o, o.dir.resolve("spark-input"), o.dir.resolve("spark-delta"));
+      double sparkLate = lastSparkLateHalfRowsPerSecond;
+      long sparkRows = spark.read().format("delta").load(o.dir.resolve("spark-delta").toString()).count();
+      ok &= check("Spark Delta table", sparkRows, o.events);
+
+      // 2. Tributary.
+      flinkRun(o, warmup, o.dir.resolve("tributary-warmup"));
+      double tributarySeconds = flinkRun(o, timed, o.dir.resolve("tributary"));
+      String tributaryTable = config(o.dir.resolve("tributary")).atomicEventsTablePath();
+      long tributaryRows = spark.read().format("delta").load(tributaryTable).count();
+      ok &= check("Tributary Delta table", tributaryRows, o.events);
+      String sparkSchema = spark.read().format("delta").load(o.dir.resolve("spark-delta").toString()).schema().simpleString();
+      String tributarySchema = spark.read().format("delta").load(tributaryTable).schema().simpleString();
+      System.out.println("Spark table schema:     " + sparkSchema);
+      System.out.println("Tributary table schema: " + tributarySchema);
+      if (!sparkSchema.equals(tributarySchema)) {
+        System.out.println("NOTE: the schemas differ (nullability is not part of simpleString; see above)");
+      }
+
+      // 3. Raw Parquet (ceiling), and parsing alone for reference.
+      rawRun(o, warmup, o.dir.resolve("raw-warmup"), true);
+      double parseSeconds = parseOnly(o, timed);
+      long[] rawRows = new long[1];
+      double rawSeconds = rawRun(o, timed, o.dir.resolve("raw-parquet"), true, rawRows);
+      ok &= check("raw Parquet files", rawRows[0], o.events);
+      long rawRead = spark.read().parquet(o.dir.resolve("raw-parquet").toString()).count();
+      ok &= check("raw Parquet files (read by Spark)", rawRead, o.events);
+
+      double spark1 = o.events / sparkSeconds / o.cores;
+      double trib1 = o.events / tributarySeconds / o.cores;
+      double raw1 = o.events / rawSeconds / o.cores;
+      rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds));
+      rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink)", o, tributarySeconds));
+      rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds));
+      rows.add(row("(reference) parse only, same parser, no output", o, parseSeconds));
+      rows.add(new String[] {"(reference) Spark, later half of its micro-batches only (sum of batch times)", "-",
+          String.format(Locale.ROOT, "%,.0f", sparkLate), String.format(Locale.ROOT, "%,.0f", sparkLate / o.cores)});
+
+      StringBuilder md = new StringBuilder();
+      md.append(String.format(Locale.ROOT,
+          "Sink-path benchmark, %s, %d cores used (%d available), Java %s, %,d events (%,.0f B JSON avg), "
+              + "Flink checkpoint interval %d ms, Spark %d files / maxFilesPerTrigger %d%n%n",
+          ZonedDateTime.now(ZoneOffset.UTC).withNano(0), o.cores, Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"), o.events, (double) bytes / o.events, o.checkpointMillis, o.files,
+          o.maxFilesPerTrigger));
+      md.append("| run | seconds | rows/s | rows/s per core |\n| --- | ---: | ---: | ---: |\n");
+      for (String[] r : rows) {
+        md.append("| ").append(String.join(" | ", r)).append(" |\n");
+      }
+      md.append(String.format(Locale.ROOT, "%nTributary / Spark (per core): %.2fx (goal >= 3x: %s)%n", trib1 / spark1,
+          trib1 / spark1 >= 3 ? "met" : "NOT met"));
+      md.append(String.format(Locale.ROOT, "Tributary / raw Parquet ceiling: %.2fx (goal >= 0.85x: %s)%n", trib1 / raw1,
+          trib1 / raw1 >= 0.85 ? "met" : "NOT met"));
+      md.append(String.format(Locale.ROOT, "Spark / raw Parquet ceiling: %.2fx%n", spark1 / raw1));
+      md.append(String.format(Locale.ROOT, "Tributary / Spark later-half micro-batches (per core): %.2fx%n", trib1 / (sparkLate / o.cores)));
+      md.append(String.format(Locale.ROOT, "Row counts: Spark table %,d, Tributary table %,d, raw files %,d (expected %,d)%n",
+          sparkRows, tributaryRows, rawRows[0], o.events));
+      System.out.println();
+      System.out.print(md);
+      if (o.out != null) {
+        Files.writeString(o.out, md.toString());
+      }
+    } finally {
+      spark.stop();
+    }
+    if (!ok) {
+      System.out.println("ERROR: an output does not hold the expected number of rows");
+      System.exit(1);
+    }
+    System.exit(0); // Spark and Flink leave non-daemon threads behind
+  }
+
+  private static String[] row(String name, Options o, double seconds) {
+    return new String[] {
+      name,
+      String.format(Locale.ROOT, "%.2f", seconds),
+      String.format(Locale.ROOT, "%,.0f", o.events / seconds),
+      String.format(Locale.ROOT, "%,.0f", o.events / seconds / o.cores)
+    };
+  }
+
+  private static boolean check(String what, long actual, long expected) {
+    if (actual != expected) {
+      System.out.printf(Locale.ROOT, "ERROR: %s has %,d rows, expected %,d%n", what, actual, expected);
+      return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- input
+
+  static byte[][] generate(long seed, int n) {
+    SessionSimulator sim = new SessionSimulator(seed, Instant.parse("2026-11-22T00:00:00Z"));
+    byte[][] out = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = WebEventJson.toBytes(sim.next());
+    }
+    return out;
+  }
+
+  private static void writeJsonLines(byte[][] payloads, Path dir, int files) throws IOException {
+    Files.createDirectories(dir);
+    for (int f = 0; f < files; f++) {
+      int from = (int) ((long) payloads.length * f / files);
+      int to = (int) ((long) payloads.length * (f + 1) / files);
+      try (OutputStream out = new BufferedOutputStream(
+          Files.newOutputStream(dir.resolve(String.format(Locale.ROOT, "part-%05d.json", f))), 1 << 20)) {
+        for (int i = from; i < to; i++) {
+          out.write(payloads[i]); // compact JSON: no raw newlines inside
+          out.write('\n');
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- Spark
+
+  private static SparkSession spark(Options o) {
+    String cores = Integer.toString(o.cores);
+    return SparkSession.builder()
+        .master("local[" + o.cores + "]")
+        .appName("tributary-spark-bench")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", cores)
+        .config("spark.default.parallelism", cores)
+        .config("spark.databricks.delta.snapshotPartitions", cores)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.host", "localhost")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.warehouse.dir", o.dir.resolve("spark-warehouse").toUri().toString())
+        .getOrCreate();
+  }
+
+  /** The JSON contract's fields as Spark reads them; {@code properties} (an object) kept as JSON text. */
+  static final StructType PAYLOAD_SCHEMA =
+      new StructType()
+          .add("schema_version", DataTypes.IntegerType)
+          .add("event_id", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("event_timestamp", DataTypes.StringType)
+          .add("user_id", DataTypes.StringType)
+          .add("session_id", DataTypes.StringType)
+          .add("page_url", DataTypes.StringType)
+          .add("referrer", DataTypes.StringType)
+          .add("user_agent", DataTypes.StringType)
+          .add("device", DataTypes.StringType)
+          .add("country", DataTypes.StringType)
+          .add("order_id", DataTypes.StringType)
+          .add("properties", DataTypes.StringType);
+
+  /** Runs an AvailableNow query over {@code input} into a Delta table at {@code table}; returns seconds. */
+  static double sparkRun(SparkSession spark, Options o, Path input, Path table) throws Exception {
+    Dataset<Row> lines =
+        spark.readStream().option("maxFilesPerTrigger", o.maxFilesPerTrigger).text(input.toString());
+    Dataset<Row> parsed = lines.select(from_json(col("value"), PAYLOAD_SCHEMA).as("e"), input_file_name().as("file"));
+    Column ts = col("e.event_timestamp").cast(DataTypes.TimestampType);
+    Dataset<Row> silver =
+        parsed
+            .where(col("e.event_id").isNotNull().and(col("e.event_type").isNotNull()).and(ts.isNotNull()))
+            .select(
+                lower(col("e.event_id")).as("event_id"),
+                col("e.event_type").as("event_type"),
+                ts.as("event_timestamp"),
+                col("e.user_id").as("user_id"),
+                col("e.session_id").as("session_id"),
+                col("e.page_url").as("page_url"),
+                col("e.referrer").as("referrer"),
+                col("e.user_agent").as("user_agent"),
+                col("e.device").as("device"),
+                col("e.country").as("country"),
+                col("e.order_id").as("order_id"),
+                col("e.properties").as("properties"),
+                lit(null).cast(DataTypes.StringType).as("extra_fields"),
+                coalesce(col("e.schema_version"), lit(1)).as("schema_version"),
+                concat(lit("file:"), col("file")).as("source_filename"),
+                current_timestamp().as("ingest_timestamp"),
+                current_timestamp().as("etl_timestamp"),
+                to_date(ts).as("event_date"));
+    long t0 = System.nanoTime();
+    StreamingQuery q =
+        silver
+            .writeStream()
+            .format("delta")
+            .outputMode("append")
+            .partitionBy(AtomicEventsTable.PARTITION_COLUMN)
+            .option("checkpointLocation", table.resolveSibling(table.getFileName() + "-checkpoint").toString())
+            .trigger(Trigger.AvailableNow())
+            .start(table.toString());
+    q.awaitTermination();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "Spark run into %s: %.2f s, %d micro-batches%n", table.getFileName(), seconds,
+        q.recentProgress().length);
+    for (org.apache.spark.sql.streaming.StreamingQueryProgress pr : q.recentProgress()) {
+      System.out.printf(Locale.ROOT, "  batch %d: %,d rows, %s ms (%,.0f rows/s within the batch)%n", pr.batchId(), pr.numInputRows(),
+          pr.durationMs().get("triggerExecution"), pr.processedRowsPerSecond());
+    }
+    org.apache.spark.sql.streaming.StreamingQueryProgress[] progress = q.recentProgress();
+    long lateRows = 0;
+    long lateMillis = 0;
+    for (int i = progress.length / 2; i < progress.length; i++) {
+      lateRows += progress[i].numInputRows();
+      lateMillis += progress[i].durationMs().get("triggerExecution");
+    }
+    lastSparkLateHalfRowsPerSecond = lateMillis == 0 ? Double.NaN : lateRows * 1000.0 / lateMillis;
+    return seconds;
+  }
+
+  /** Rows/s of the later half of the last Spark run's micro-batches (warmed up, without start-up). */
+  static double lastSparkLateHalfRowsPerSecond = Double.NaN;
+
+  // ---------------------------------------------------------------- Tributary
+
+  /** Hands out payload {@code index} of {@link #payloads} as a Kinesis-like record. */
+  static final class Payloads implements GeneratorFunction<Long, KinesisRecord> {
+    private static final long serialVersionUID = 1L;
+    private transient byte[][] data;
+    private transient String shard;
+
+    @Override
+    public void open(SourceReaderContext context) {
+      data = payloads;
+      shard = String.format(Locale.ROOT, "shardId-%012d", context.getIndexOfSubtask());
+    }
+
+    @Override
+    public KinesisRecord map(Long index) {
+      return new KinesisRecord(data[(int) (long) index], "generator", shard, Long.toString(index), System.currentTimeMillis());
+    }
+  }
+
+  static EventsJobConfig config(Path lake) {
+    Map<String, String> p = new HashMap<>();
+    p.put("kinesis.stream", "generator");
+    p.put("kinesis.region", "local");
+    p.put("lake.path", lake.toString());
+    return EventsJobConfig.from(JobParameters.of(p), new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
+  }
+
+  static double flinkRun(Options o, byte[][] data, Path lake) throws Exception {
+    payloads = data;
+    EventsJobConfig config = config(lake);
+    Configuration conf = new Configuration();
+    // The dedup state outgrows the JobManager's 5 MB in-memory checkpoint storage: checkpoints on local disk.
+    conf.setString("state.checkpoint-storage", "filesystem");
+    conf.setString("state.checkpoints.dir", lake.resolveSibling(lake.getFileName() + "-flink-checkpoints").toUri().toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.cores, conf);
+    env.getConfig().setRestartStrategy(org.apache.flink.api.common.restartstrategy.RestartStrategies.noRestart());
+    env.getCheckpointConfig().setTolerableCheckpointFailureNumber(0);
+    env.enableCheckpointing(o.checkpointMillis);
+    DataStream<KinesisRecord> records =
+        env.fromSource(
+                new DataGeneratorSource<>(new Payloads(), data.length, TypeInformation.of(KinesisRecord.class)),
+                WatermarkStrategy.noWatermarks(),
+                "generated records")
+            .uid("generator");
+    EventsPipeline.sinkToDelta(EventsPipeline.route(records, config), config);
+    long t0 = System.nanoTime();
+    env.execute("spark-bench tributary"); // bounded: ends after the final commit
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "Tributary run into %s: %.2f s%n", lake.getFileName(), seconds);
+    payloads = null;
+    return seconds;
+  }
+
+  // ---------------------------------------------------------------- raw Parquet
+
+  private static final int SIZE_CHECK_INTERVAL = 256;
+
+  static double rawRun(Options o, byte[][] data, Path dir, boolean write) throws Exception {
+    return rawRun(o, data, dir, write, new long[1]);
+  }
+
+  static double parseOnly(Options o, byte[][] data) throws Exception {
+    long[] rows = new long[1];
+    double s = rawRun(o, data, null, false, rows);
+    System.out.printf(Locale.ROOT, "Parse only: %.2f s, %,d accepted%n", s, rows[0]);
+    return s;
+  }
+
+  /** One thread per core over contiguous ranges; returns seconds, rows written into {@code rows[0]}. */
+  static double rawRun(Options o, byte[][] data, Path dir, boolean write, long[] rows) throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.apache.hadoop.fs.Path root = dir == null ? null : new org.apache.hadoop.fs.Path(dir.toUri());
+    FileSystem fs = root == null ? null : root.getFileSystem(conf);
+    ParquetFileAppender.Settings settings =
+        new ParquetFileAppender.Settings(
+            DeltaSinkOptions.COMPRESSION.defaultValue().name(),
+            DeltaSinkOptions.ROW_GROUP_SIZE.defaultValue().getBytes(),
+            DeltaSinkOptions.PAGE_SIZE.defaultValue().getBytes());
+    long target = DeltaSinkOptions.TARGET_FILE_SIZE.defaultValue().getBytes();
+    int[] dataFields = new int[AtomicEventsTable.COLUMNS.size() - 1]; // all but event_date (the last)
+    for (int i = 0; i < dataFields.length; i++) {
+      dataFields[i] = i;
+    }
+    Map<String, String> metadata = Collections.singletonMap("writer.model.name", "tributary-spark-bench-raw");
+    AtomicLong written = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(o.cores);
+    long t0 = System.nanoTime();
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int t = 0; t < o.cores; t++) {
+        int from = (int) ((long) data.length * t / o.cores);
+        int to = (int) ((long) data.length * (t + 1) / o.cores);
+        int subtask = t;
+        parts.add(pool.submit(() -> {
+          WebEventParser parser = new WebEventParser();
+          String shard = String.format(Locale.ROOT, "shardId-%012d", subtask);
+          Map<Integer, ParquetFileAppender> open = new HashMap<>();
+          long n = 0;
+          for (int i = from; i < to; i++) {
+            KinesisRecord record = new KinesisRecord(data[i], "generator", shard, Integer.toString(i), System.currentTimeMillis());
+            ParseResult r = parser.parse(record.getPayload());
+            if (!r.isAccepted()) {
+              continue;
+            }
+            RowData row = AtomicEventsTable.toRow(r.getEvent(), record, Instant.now());
+            n++;
+            if (!write) {
+              continue;
+            }
+            int day = row.getInt(AtomicEventsTable.COLUMNS.size() - 1);
+            ParquetFileAppender file = open.get(day);
+            if (file == null) {
+              String name = String.format(Locale.ROOT, "%s=%s/part-%05d-%s.c000%s.parquet", AtomicEventsTable.PARTITION_COLUMN,
+                  LocalDate.ofEpochDay(day), subtask, UUID.randomUUID(), settings.extension());
+              file = new ParquetFileAppender(fs, new org.apache.hadoop.fs.Path(root, name), conf,
+                  new RowDataWriteSupport(AtomicEventsTable.ROW_TYPE, dataFields, metadata), settings);
+              open.put(day, file);
+            }
+            file.write(row);
+            if (file.records() % SIZE_CHECK_INTERVAL == 0 && file.estimatedSize() >= target) {
+              file.close();
+              open.remove(day);
+            }
+          }
+          for (ParquetFileAppender file : open.values()) {
+            file.close();
+          }
+          written.addAndGet(n);
+          return null;
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    rows[0] = written.get();
+    if (write) {
+      System.out.printf(Locale.ROOT, "Raw Parquet run into %s: %.2f s, %,d rows%n", dir.getFileName(), seconds, rows[0]);
+    }
+    return seconds;
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  private static Options parse(String[] args) {
+    Options o = new Options();
+    JobParameters p = JobParameters.fromArgs(args);
+    if (p.contains("help")) {
+      System.out.println(String.join("\n",
+          "SparkStreamingBenchmark options (all optional):",
+          "  --events N                 timed events, the same payloads for every run (1000000)",
+          "  --warmup-events N          untimed warm-up run per engine (100000)",
+          "  --cores N                  Spark local[N], Flink parallelism N, N raw writer threads (all cores)",
+          "  --files N                  JSON-lines files of the Spark input (40)",
+          "  --max-files-per-trigger N  Spark micro-batch size in files (4)",
+          "  --checkpoint-interval-ms N Flink checkpoint (= Delta commit) interval (5000)",
+          "  --seed N                   SessionSimulator seed (42)",
+          "  --dir PATH                 scratch directory (tmp/tributary-spark-bench, emptied first)",
+          "  --out FILE                 also write the result (markdown) there"));
+      return null;
+    }
+    if (p.contains("events")) o.events = Integer.parseInt(p.raw("events"));
+    if (p.contains("warmup-events")) o.warmupEvents = Integer.parseInt(p.raw("warmup-events"));
+    if (p.contains("cores")) o.cores = Integer.parseInt(p.raw("cores"));
+    if (p.contains("files")) o.files = Integer.parseInt(p.raw("files"));
+    if (p.contains("max-files-per-trigger")) o.maxFilesPerTrigger = Integer.parseInt(p.raw("max-files-per-trigger"));
+    if (p.contains("checkpoint-interval-ms")) o.checkpointMillis = Long.parseLong(p.raw("checkpoint-interval-ms"));
+    if (p.contains("seed")) o.seed = Long.parseLong(p.raw("seed"));
+    if (p.contains("dir")) o.dir = Paths.get(p.raw("dir"));
+    if (p.contains("out")) o.out = Paths.get(p.raw("out"));
+    return o;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
