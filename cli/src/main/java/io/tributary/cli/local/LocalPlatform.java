@@ -107,7 +107,7 @@ public final class LocalPlatform {
       // The cdc-job reads the table's schema at start, and its first snapshot collapses earlier
       // changes into one row each: create the table with one order, and produce the rest only
       // once the job streams, so every produced change is one silver row.
-      long seeded = ordersTableExists(jdbcUrl) ? 0 : seedOrdersTable(jdbcUrl, run);
+      long seeded = ordersTableExists() ? 0 : seedOrdersTable(jdbcUrl, run);
 
       flink = new LocalFlink(data.resolve("flink"), settings.slots(), settings.webUiPort());
       out.println("Flink web UI:      " + flink.webUi());
@@ -220,7 +220,7 @@ public final class LocalPlatform {
     return b
         .jdbcUrl(jdbcUrl)
         .user(settings.postgresUser())
-        .password(System.getenv().getOrDefault("PGPASSWORD", ""))
+        .password(postgresPassword())
         .producerId("tributary-local")
         .seed(settings.seed() + run)
         .rate(io.tributary.producers.Rate.perSecond(settings.ordersPerSecond()))
@@ -240,8 +240,8 @@ public final class LocalPlatform {
         .build();
   }
 
-  private boolean ordersTableExists(String jdbcUrl) throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, settings.postgresUser(), System.getenv().getOrDefault("PGPASSWORD", ""));
+  private boolean ordersTableExists() throws SQLException {
+    try (Connection c = connectToPostgres();
         ResultSet rs = c.getMetaData().getTables(null, "public", ORDERS_TABLE, null)) {
       return rs.next();
     }
@@ -272,7 +272,7 @@ public final class LocalPlatform {
     p.put("sink.manifest.enabled", "true");
     JobParameters params = JobParameters.of(p);
     CdcJobConfig config = CdcJobConfig.from(params, new io.tributary.config.Secrets(
-        name -> name.equals("PGPASSWORD") ? System.getenv().getOrDefault("PGPASSWORD", "") : System.getenv(name),
+        name -> name.equals("PGPASSWORD") ? postgresPassword() : System.getenv(name),
         io.tributary.config.Secrets::fromSecretsManager));
     StreamExecutionEnvironment env = flink.environment(CDC_JOB);
     CheckpointOptions.apply(params, env);
@@ -357,7 +357,12 @@ public final class LocalPlatform {
   }
 
   private Connection connectToPostgres() throws SQLException {
-    return DriverManager.getConnection(jdbcUrlOf(), settings.postgresUser(), System.getenv().getOrDefault("PGPASSWORD", ""));
+    return DriverManager.getConnection(jdbcUrlOf(), settings.postgresUser(), postgresPassword());
+  }
+
+  /** PGPASSWORD, or empty for the embedded server (trust authentication on loopback). */
+  private static String postgresPassword() {
+    return System.getenv().getOrDefault("PGPASSWORD", "");
   }
 
   private String currentWalLsn() throws SQLException {
