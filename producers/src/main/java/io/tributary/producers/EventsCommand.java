@@ -138,7 +138,7 @@ final class EventsCommand implements Callable<Integer> {
         + (config.endpoint() != null ? " at " + config.endpoint() : "")
         + (config.region() != null ? ", region " + config.region() : "")
         + ", rate " + config.rate() + ", malformed " + config.malformedRate() + ", duplicates " + config.duplicateRate()
-        + OrdersCommand.limits(config.count(), config.duration()) + ", seed " + config.seed()
+        + ", " + config.limits() + ", seed " + config.seed()
         + ", start time " + config.startTime();
     return ProducerRunner.run(parent, run, spec.qualifiedName(), header, notices -> new EventsProducer(config, notices));
   }

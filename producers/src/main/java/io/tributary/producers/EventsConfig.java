@@ -26,8 +26,7 @@ public final class EventsConfig {
   private final long seed;
   private final Instant startTime;
   private final Rate rate;
-  private final long count;
-  private final Duration duration;
+  private final RunLimits limits;
   private final double malformedRate;
   private final double duplicateRate;
   private final int batchRecords;
@@ -46,8 +45,7 @@ public final class EventsConfig {
     this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
     this.startTime = b.startTime != null ? b.startTime : Instant.now();
     this.rate = b.rate;
-    this.count = b.count;
-    this.duration = b.duration;
+    this.limits = RunLimits.of(b.count, b.duration);
     this.malformedRate = b.malformedRate;
     this.duplicateRate = b.duplicateRate;
     this.batchRecords = b.batchRecords;
@@ -101,14 +99,9 @@ public final class EventsConfig {
     return rate;
   }
 
-  /** Records to put (all kinds); 0 = no limit. */
-  public long count() {
-    return count;
-  }
-
-  /** Null = no limit. */
-  public Duration duration() {
-    return duration;
+  /** When the run ends by itself; the count is in records of every kind. */
+  public RunLimits limits() {
+    return limits;
   }
 
   public double malformedRate() {
@@ -148,7 +141,7 @@ public final class EventsConfig {
   @Override
   public String toString() {
     return "EventsConfig{stream=" + stream + ", region=" + region + ", endpoint=" + endpoint + ", seed=" + seed
-        + ", startTime=" + startTime + ", rate=" + rate + ", count=" + count + ", duration=" + duration
+        + ", startTime=" + startTime + ", rate=" + rate + ", limits=" + limits
         + ", malformedRate=" + malformedRate + ", duplicateRate=" + duplicateRate + ", batchRecords="
         + batchRecords + ", linger=" + linger + ", maxAttempts=" + maxAttempts + "}";
   }
@@ -275,12 +268,7 @@ public final class EventsConfig {
       if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
         throw new IllegalArgumentException("'" + endpoint + "' is not an endpoint URL (e.g. http://127.0.0.1:4567)");
       }
-      if (count < 0) {
-        throw new IllegalArgumentException("the count must be >= 0 (got " + count + ")");
-      }
-      if (duration != null && (duration.isNegative() || duration.isZero())) {
-        throw new IllegalArgumentException("the duration must be positive (got " + duration + ")");
-      }
+      RunLimits.of(count, duration); // validates
       if (!(malformedRate >= 0 && malformedRate <= 1)) {
         throw new IllegalArgumentException("the malformed rate must be between 0 and 1 (got " + malformedRate + ")");
       }

@@ -90,7 +90,7 @@ public final class EventsProducer implements Producer {
       throw new IllegalStateException("an EventsProducer runs once");
     }
     startNanos = System.nanoTime();
-    long deadline = config.duration() == null ? Long.MAX_VALUE : startNanos + config.duration().toNanos();
+    long deadline = config.limits().deadlineNanos(startNanos);
     boolean ownClient = config.client() == null;
     try {
       client = ownClient ? buildClient() : config.client();
@@ -101,7 +101,7 @@ public final class EventsProducer implements Producer {
       int batchBytes = 0;
       long batchStart = 0;
       long generated = 0;
-      while (!stopRequested && (config.count() == 0 || generated < config.count())) {
+      while (!stopRequested && config.limits().remaining(generated) > 0) {
         long due = pacer.reserve(1);
         // Wait for the next record's slot; send a lingering batch meanwhile.
         long now;

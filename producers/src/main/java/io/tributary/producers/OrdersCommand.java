@@ -146,7 +146,7 @@ final class OrdersCommand implements Callable<Integer> {
         + (config.user() == null ? "" : ", user " + config.user())
         + (config.password() == null ? "" : ", password from " + passwordOrigin)
         + ", rate " + config.rate() + ", " + config.mix() + ", " + config.transactionSize() + " op(s)/transaction"
-        + limits(config.count(), config.duration()) + ", seed " + config.seed();
+        + ", " + config.limits() + ", seed " + config.seed();
     return ProducerRunner.run(parent, run, spec.qualifiedName(), header, notices -> new OrdersProducer(config, notices));
   }
 
@@ -167,14 +167,4 @@ final class OrdersCommand implements Callable<Integer> {
     }
   }
 
-  static String limits(long count, Duration duration) {
-    String s = "";
-    if (count > 0) {
-      s += ", count " + count;
-    }
-    if (duration != null) {
-      s += ", duration " + Durations.format(duration);
-    }
-    return s.isEmpty() ? ", until stopped" : s;
-  }
 }

@@ -28,8 +28,7 @@ public final class OrdersConfig {
   private final OrderMix mix;
   private final int transactionSize;
   private final Rate rate;
-  private final long count;
-  private final Duration duration;
+  private final RunLimits limits;
   private final int maxTrackedOrders;
   private final Duration reconnectTimeout;
   private final Duration backoffInitial;
@@ -47,8 +46,7 @@ public final class OrdersConfig {
     this.mix = b.mix;
     this.transactionSize = b.transactionSize;
     this.rate = b.rate;
-    this.count = b.count;
-    this.duration = b.duration;
+    this.limits = RunLimits.of(b.count, b.duration);
     this.maxTrackedOrders = b.maxTrackedOrders;
     this.reconnectTimeout = b.reconnectTimeout;
     this.backoffInitial = b.backoffInitial;
@@ -111,14 +109,9 @@ public final class OrdersConfig {
     return rate;
   }
 
-  /** Operations to produce; 0 = no limit. */
-  public long count() {
-    return count;
-  }
-
-  /** How long to run; null = no limit. */
-  public Duration duration() {
-    return duration;
+  /** When the run ends by itself; the count is in operations. */
+  public RunLimits limits() {
+    return limits;
   }
 
   public int maxTrackedOrders() {
@@ -148,7 +141,7 @@ public final class OrdersConfig {
     return "OrdersConfig{url=" + redactUrl(jdbcUrl) + ", user=" + user + ", password="
         + (password == null ? "none" : "******") + ", table=" + table + ", createSchema=" + createSchema
         + ", producerId=" + producerId + ", seed=" + seed + ", mix=" + mix + ", transactionSize="
-        + transactionSize + ", rate=" + rate + ", count=" + count + ", duration=" + duration + "}";
+        + transactionSize + ", rate=" + rate + ", limits=" + limits + "}";
   }
 
   /** Builder; {@link #jdbcUrl} is required, everything else has a default. */
@@ -275,12 +268,7 @@ public final class OrdersConfig {
       if (transactionSize < 1 || transactionSize > 10_000) {
         throw new IllegalArgumentException("the transaction size must be between 1 and 10000 (got " + transactionSize + ")");
       }
-      if (count < 0) {
-        throw new IllegalArgumentException("the count must be >= 0 (got " + count + ")");
-      }
-      if (duration != null && (duration.isNegative() || duration.isZero())) {
-        throw new IllegalArgumentException("the duration must be positive (got " + duration + ")");
-      }
+      RunLimits.of(count, duration); // validates
       if (maxTrackedOrders < 1) {
         throw new IllegalArgumentException("max tracked orders must be >= 1");
       }

@@ -98,7 +98,7 @@ public final class OrdersProducer implements Producer {
       throw new IllegalStateException("an OrdersProducer runs once");
     }
     startNanos = System.nanoTime();
-    long deadline = config.duration() == null ? Long.MAX_VALUE : startNanos + config.duration().toNanos();
+    long deadline = config.limits().deadlineNanos(startNanos);
     try {
       try {
         connection = open();
@@ -109,7 +109,7 @@ public final class OrdersProducer implements Producer {
       setUp();
       Pacer pacer = new Pacer(config.rate());
       while (!stopRequested && System.nanoTime() < deadline) {
-        long remaining = config.count() == 0 ? Long.MAX_VALUE : config.count() - producedTotal();
+        long remaining = config.limits().remaining(producedTotal());
         if (remaining <= 0) {
           break;
         }
