@@ -270,7 +270,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     c.files().forEach(f -> partitions.add(f.partitionValues()));
     try {
       if (manifests == null) {
-        manifests = new SymlinkManifests(MaintainedTable.open(config.tablePath(), config.hadoopConf()));
+        manifests = new SymlinkManifests(MaintainedTable.forSink(config, hadoopConf, engine));
       }
       manifests.update(partitions);
     } catch (RuntimeException e) {

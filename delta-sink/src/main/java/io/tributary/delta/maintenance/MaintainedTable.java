@@ -34,10 +34,10 @@ public final class MaintainedTable {
   private final Path root;
   private final FileSystem fs;
 
-  private MaintainedTable(DeltaSinkConfig config) {
+  private MaintainedTable(DeltaSinkConfig config, Configuration hadoopConf, Engine engine) {
     this.path = config.tablePath();
-    this.hadoopConf = config.hadoopConfiguration();
-    this.engine = DeltaTables.engine(hadoopConf);
+    this.hadoopConf = hadoopConf;
+    this.engine = engine;
     this.table = Table.forPath(engine, path);
     this.root = new Path(path);
     try {
@@ -56,7 +56,17 @@ public final class MaintainedTable {
     Map<String, String> options = new HashMap<>();
     options.put(DeltaSinkOptions.TABLE_PATH.key(), tablePath);
     hadoopOptions.forEach((k, v) -> options.put(DeltaSinkOptions.HADOOP_PREFIX + k, v));
-    return new MaintainedTable(DeltaSinkConfig.fromMap(options));
+    DeltaSinkConfig config = DeltaSinkConfig.fromMap(options);
+    Configuration hadoopConf = config.hadoopConfiguration();
+    return new MaintainedTable(config, hadoopConf, DeltaTables.engine(hadoopConf));
+  }
+
+  /**
+   * The sink's own table, through the engine its committer already has (no second engine or
+   * Hadoop configuration per committer).
+   */
+  public static MaintainedTable forSink(DeltaSinkConfig config, Configuration hadoopConf, Engine engine) {
+    return new MaintainedTable(config, hadoopConf, engine);
   }
 
   /** Normalized table path ({@code file:/...} or {@code s3a://...}). */
