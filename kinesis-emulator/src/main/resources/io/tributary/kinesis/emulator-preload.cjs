@@ -8,29 +8,71 @@
 // unless told otherwise, so the emulator is reachable from this machine only.
 //
 // 2. Prompt stop. Once it has served a request, kinesis-mock does not exit on SIGTERM/SIGINT for many
-// seconds (even process.exit() hangs in its exit hooks); with nothing to persist (SHOULD_PERSIST_DATA
-// is not true) this ends the process at once, skipping those hooks.
+// seconds (even process.exit() hangs in its exit hooks). With nothing to persist (SHOULD_PERSIST_DATA
+// is not true) this ends the process at once, skipping those hooks. With persistence its own graceful
+// shutdown is what writes the data (PERSIST_PATH), so it runs; but its HTTP server first waits up to
+// 30 s for open connections to close, and SDK clients keep idle keep-alive connections open. So once
+// a stop signal arrived, every connection still open after a short grace period (for responses in
+// flight) is ended, and new ones are refused: the data is then written and the process exits in
+// about half a second.
 const net = require('net');
 
-if (process.env.SHOULD_PERSIST_DATA !== 'true') {
-  for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.on(signal, () => {
-      if (typeof process.reallyExit === 'function') {
-        process.reallyExit(0);
-      }
-      process.kill(process.pid, 'SIGKILL');
-    });
+const persisting = process.env.SHOULD_PERSIST_DATA === 'true';
+const connections = new Set();
+let stopping = false;
+
+function hardExit() {
+  if (typeof process.reallyExit === 'function') {
+    process.reallyExit(0);
   }
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function closeConnections() {
+  for (const socket of connections) {
+    // End of input first: the server's reader sees the connection end (a bare destroy() leaves it waiting
+    // until its 30 s shutdown timeout); a response in flight still gets out before the socket is destroyed.
+    socket.push(null);
+    socket.end();
+    setTimeout(() => socket.destroy(), 100).unref();
+  }
+  connections.clear();
+}
+
+function track(socket) {
+  if (stopping) {
+    socket.destroy();
+    return;
+  }
+  connections.add(socket);
+  socket.once('close', () => connections.delete(socket));
+}
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    if (!persisting) {
+      hardExit();
+      return;
+    }
+    if (!stopping) {
+      stopping = true;
+      setTimeout(closeConnections, 250);
+      // Should the graceful stop hang anyway, end the process (what arrived in the last second is then lost).
+      setTimeout(hardExit, 110000).unref();
+    }
+  });
 }
 
 // 3. No orphans. KinesisEmulator keeps a pipe open to our stdin; if its JVM dies without stopping us
-// (kill -9, crash), the pipe closes and we exit.
+// (kill -9, crash), the pipe closes and we exit: at once without persistence, through the graceful
+// stop (which writes the data) with it.
 if (process.env.KINESIS_EMULATOR_EXIT_ON_STDIN_EOF === '1') {
   const quit = () => {
-    if (typeof process.reallyExit === 'function') {
-      process.reallyExit(0);
+    if (!persisting) {
+      hardExit();
+    } else if (!stopping) {
+      process.kill(process.pid, 'SIGTERM');
     }
-    process.kill(process.pid, 'SIGKILL');
   };
   process.stdin.on('end', quit);
   process.stdin.on('error', quit);
@@ -62,6 +104,10 @@ net.Server.prototype.listen = function listen(...args) {
     if (args[0].host === undefined || args[0].host === null || WILDCARDS.has(args[0].host)) {
       args[0] = Object.assign({}, args[0], { host });
     }
+  }
+  if (!this.__tributaryTracked) {
+    this.__tributaryTracked = true;
+    this.on('connection', track);
   }
   return originalListen.apply(this, args);
 };
