@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
           + " kill it with SIGKILL at random moments, restart it each time, stop the last run cleanly, then check every"
           + " committed PostgreSQL change (by LSN, from a test_decoding slot) and every record in the stream (by event_id,"
           + " or shard and sequence number for malformed ones) is in the silver tables exactly once.",
+      "In some killed runs PostgreSQL and/or the Kinesis emulator (which persists its data) are restarted at a random"
+          + " moment before the kill; the drill then waits until both silver tables commit data created after the restart"
+          + " (producers and jobs recovered by themselves) and fails if that takes more than 3 minutes.",
       "Exit status 0 when exactly once holds, 1 otherwise."
     })
 final class DrillCommand implements Callable<Integer> {
@@ -34,6 +37,14 @@ final class DrillCommand implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = "./.tributary-drill", description = "Working directory, emptied first (default ${DEFAULT-VALUE}).")
   Path dir;
 
+  @Option(names = "--restart-postgres-every", defaultValue = "3", paramLabel = "N",
+      description = "Restart PostgreSQL during every N-th killed run (runs N, 2N, ...); 0: never (default ${DEFAULT-VALUE}).")
+  int restartPostgresEvery;
+
+  @Option(names = "--restart-kinesis-every", defaultValue = "4", paramLabel = "N",
+      description = "Restart the Kinesis emulator during every N-th killed run (runs N, 2N, ...); 0: never (default ${DEFAULT-VALUE}).")
+  int restartKinesisEvery;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the kill moments and the data (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -41,10 +52,12 @@ final class DrillCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Duration min = TimeUtils.parseDuration(minDelay);
     Duration max = TimeUtils.parseDuration(maxDelay);
-    if (kills < 0 || max.compareTo(min) < 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--kills must be >= 0 and --max-delay >= --min-delay");
+    if (kills < 0 || max.compareTo(min) < 0 || restartPostgresEvery < 0 || restartKinesisEvery < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--kills and --restart-*-every must be >= 0 and --max-delay >= --min-delay");
     }
-    FailureDrill.Result r = new FailureDrill(dir, kills, min, max, TimeUtils.parseDuration(lastRun), seed, System.out).run();
+    FailureDrill.Result r = new FailureDrill(dir, kills, min, max, TimeUtils.parseDuration(lastRun), seed,
+        restartPostgresEvery, restartKinesisEvery, System.out).run();
     return r.exactlyOnce() ? 0 : 1;
   }
 

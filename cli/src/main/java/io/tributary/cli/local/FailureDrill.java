@@ -1,7 +1,9 @@
 package io.tributary.cli.local;
 
+import io.delta.kernel.engine.Engine;
 import io.tributary.cli.sql.DuckDbViews;
 import io.tributary.cli.sql.SilverCatalog;
+import io.tributary.delta.DeltaTables;
 import io.tributary.events.ParseResult;
 import io.tributary.events.WebEventParser;
 import io.tributary.kinesis.KinesisEmulator;
@@ -16,10 +18,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -34,7 +38,11 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * The kill -9 drill: runs {@code tributary local --keep} as a child process against a PostgreSQL
  * and a Kinesis emulator that outlive it, kills the child with SIGKILL at random moments, restarts
  * it on the same data directory, lets a last run stop cleanly, and then checks the silver tables
- * against ground truth that does not come from Tributary:
+ * against ground truth that does not come from Tributary. In some of the killed runs it also
+ * restarts PostgreSQL and/or the Kinesis emulator (which persists its streams and records) at a
+ * random moment before the kill, and waits until both silver tables commit data created after
+ * the restart (the producers reconnected, the jobs recovered from their last checkpoint) before
+ * the kill. The ground truth:
  *
  * <ul>
  *   <li>orders: a {@code test_decoding} replication slot created before anything ran lists every
@@ -58,8 +66,24 @@ public final class FailureDrill {
   private final Duration lastRun;
   private final long seed;
   private final PrintStream out;
+  private final int restartPostgresEvery;
+  private final int restartKinesisEvery;
+  private final Duration recoveryTimeout;
 
+  /** A drill without restarts of PostgreSQL or the emulator. */
   public FailureDrill(Path dir, int kills, Duration minDelay, Duration maxDelay, Duration lastRun, long seed, PrintStream out) {
+    this(dir, kills, minDelay, maxDelay, lastRun, seed, 0, 0, out);
+  }
+
+  /**
+   * @param restartPostgresEvery restart PostgreSQL in every run whose number is a multiple of this (0: never)
+   * @param restartKinesisEvery restart the Kinesis emulator in every run whose number is a multiple of this (0: never)
+   */
+  public FailureDrill(Path dir, int kills, Duration minDelay, Duration maxDelay, Duration lastRun, long seed,
+      int restartPostgresEvery, int restartKinesisEvery, PrintStream out) {
+    if (restartPostgresEvery < 0 || restartKinesisEvery < 0) {
+      throw new IllegalArgumentException("restart intervals must be >= 0");
+    }
     this.dir = dir.toAbsolutePath().normalize();
     this.kills = kills;
     this.minDelay = minDelay;
@@ -67,6 +91,9 @@ public final class FailureDrill {
     this.lastRun = lastRun;
     this.seed = seed;
     this.out = out;
+    this.restartPostgresEvery = restartPostgresEvery;
+    this.restartKinesisEvery = restartKinesisEvery;
+    this.recoveryTimeout = Duration.ofMinutes(3);
   }
 
   /** What the drill found. */
@@ -80,6 +107,12 @@ public final class FailureDrill {
     public final long eventsDuplicated;
     public final long quarantineMissing;
     public final long quarantineDuplicated;
+    /** PostgreSQL restarts during killed runs; after each, both silver tables committed newer data. */
+    public int postgresRestarts;
+    /** Kinesis emulator restarts during killed runs; after each, both silver tables committed newer data. */
+    public int kinesisRestarts;
+    /** Exit status of the last, cleanly stopped run. */
+    public int lastRunExitStatus;
 
     Result(long orderChanges, long orderRowsMissing, long orderRowsDuplicated, long validEvents, long malformedEvents,
         long eventsMissing, long eventsDuplicated, long quarantineMissing, long quarantineDuplicated) {
@@ -104,15 +137,21 @@ public final class FailureDrill {
     LocalPlatform.deleteRecursively(dir);
     Files.createDirectories(dir);
     Random random = new Random(seed);
+    int postgresRestarts = 0;
+    int kinesisRestarts = 0;
+    int lastExit;
+    // The emulator persists its streams and records: a restart keeps them, and verify() reads them back.
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDirectory(dir.resolve("postgres")).build().start();
-        KinesisEmulator kinesis = KinesisEmulator.builder().logFile(dir.resolve("kinesis.log")).build().start()) {
+        KinesisEmulator kinesis = KinesisEmulator.builder().logFile(dir.resolve("kinesis.log"))
+            .persistDirectory(dir.resolve("kinesis")).build().start()) {
       pg.createDatabase(LocalPlatform.DATABASE);
       try (Connection c = pg.connect(LocalPlatform.DATABASE); Statement s = c.createStatement()) {
         s.execute("SELECT pg_create_logical_replication_slot('" + TRUTH_SLOT + "', 'test_decoding')");
       }
-      out.printf("Drill in %s: PostgreSQL %s, Kinesis %s; %d kills, then a clean stop%n",
-          dir, pg.jdbcUrl(LocalPlatform.DATABASE), kinesis.endpoint(), kills);
-      for (int i = 1; i <= kills + 1; i++) {
+      out.printf("Drill in %s: PostgreSQL %s, Kinesis %s; %d kills, then a clean stop; %s%n",
+          dir, pg.jdbcUrl(LocalPlatform.DATABASE), kinesis.endpoint(), kills, restartPlan());
+      Engine engine = DeltaTables.engine(new org.apache.hadoop.conf.Configuration());
+      for (int i = 1; ; i++) {
         boolean last = i == kills + 1;
         Process child = start(pg, kinesis, i, last);
         if (last) {
@@ -120,17 +159,158 @@ public final class FailureDrill {
             child.destroyForcibly();
             throw new IllegalStateException("The last run did not stop in time; see " + log(i));
           }
-          out.printf("run %d: stopped cleanly (exit %d)%n", i, child.exitValue());
-        } else {
-          awaitJobsStarted(child, i);
-          long delay = minDelay.toMillis() + (long) (random.nextDouble() * (maxDelay.toMillis() - minDelay.toMillis()));
-          Thread.sleep(delay);
-          child.destroyForcibly(); // SIGKILL: no shutdown hook, no savepoint
-          child.waitFor(60, TimeUnit.SECONDS);
-          out.printf("run %d: killed with SIGKILL %.1f s after its jobs started%n", i, delay / 1000.0);
+          lastExit = child.exitValue();
+          out.printf("run %d: stopped cleanly (exit %d)%n", i, lastExit);
+          break;
         }
+        awaitJobsStarted(child, i);
+        long jobsStarted = System.nanoTime();
+        long delay = minDelay.toMillis() + (long) (random.nextDouble() * (maxDelay.toMillis() - minDelay.toMillis()));
+        boolean restartPostgres = restartPostgresEvery > 0 && i % restartPostgresEvery == 0;
+        boolean restartKinesis = restartKinesisEvery > 0 && i % restartKinesisEvery == 0;
+        StringBuilder line = new StringBuilder("run " + i + ": ");
+        if (restartPostgres || restartKinesis) {
+          // At a random moment before the planned kill: sometimes while the jobs are still restoring.
+          sleepUntil(jobsStarted + (long) (random.nextDouble() * delay) * 1_000_000L);
+          if (restartPostgres) {
+            line.append(restartPostgres(pg, child, i, jobsStarted)).append("; ");
+            postgresRestarts++;
+          }
+          if (restartKinesis) {
+            line.append(restartKinesis(kinesis, child, i, jobsStarted)).append("; ");
+            kinesisRestarts++;
+          }
+          out.println(line + "waiting for newer data in both tables...");
+          line.append(awaitProgressAfter(engine, Instant.now(), child, i, (restartPostgres ? "PostgreSQL" : "")
+              + (restartPostgres && restartKinesis ? " and " : "") + (restartKinesis ? "Kinesis emulator" : "")))
+              .append("; ");
+          // Kill at the planned moment, or, when recovering took longer, a random moment soon after.
+          long now = System.nanoTime();
+          long planned = jobsStarted + delay * 1_000_000L;
+          sleepUntil(planned > now ? planned : now + (long) (random.nextDouble() * minDelay.toMillis()) * 1_000_000L);
+        } else {
+          sleepUntil(jobsStarted + delay * 1_000_000L);
+        }
+        if (!child.isAlive()) {
+          throw new IllegalStateException("Run " + i + " ended by itself (exit " + child.exitValue()
+              + ") before its SIGKILL; last lines of " + log(i) + ":\n" + tail(log(i)));
+        }
+        child.destroyForcibly(); // SIGKILL: no shutdown hook, no savepoint
+        long killedAfter = System.nanoTime() - jobsStarted;
+        child.waitFor(60, TimeUnit.SECONDS);
+        out.println(line.append(String.format(Locale.ROOT, "killed with SIGKILL %.1f s after its jobs started",
+            killedAfter / 1e9)));
       }
-      return verify(pg, kinesis);
+      Result result = verify(pg, kinesis);
+      result.postgresRestarts = postgresRestarts;
+      result.kinesisRestarts = kinesisRestarts;
+      result.lastRunExitStatus = lastExit;
+      out.printf(Locale.ROOT, "restarts:   PostgreSQL %d, Kinesis emulator %d, during killed runs; the jobs committed"
+          + " newer data after each%n", postgresRestarts, kinesisRestarts);
+      return result;
+    }
+  }
+
+  private String restartPlan() {
+    if (restartPostgresEvery == 0 && restartKinesisEvery == 0) {
+      return "no restarts of PostgreSQL or the emulator";
+    }
+    return "PostgreSQL restarted " + every(restartPostgresEvery) + ", the Kinesis emulator " + every(restartKinesisEvery);
+  }
+
+  private static String every(int n) {
+    if (n == 0) {
+      return "never";
+    }
+    if (n == 1) {
+      return "in every killed run";
+    }
+    String suffix = n % 100 / 10 == 1 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+    return "in every " + n + suffix + " killed run";
+  }
+
+  private String restartPostgres(EmbeddedPostgres pg, Process child, int run, long jobsStarted) {
+    requireAlive(child, run, "PostgreSQL restart");
+    long at = System.nanoTime();
+    pg.restart(); // fast shutdown: open sessions and the replication connections are cut
+    long down = System.nanoTime() - at;
+    return String.format(Locale.ROOT, "restarted PostgreSQL %.1f s after its jobs started (down %.1f s)",
+        (at - jobsStarted) / 1e9, down / 1e9);
+  }
+
+  private String restartKinesis(KinesisEmulator kinesis, Process child, int run, long jobsStarted) {
+    requireAlive(child, run, "Kinesis emulator restart");
+    long at = System.nanoTime();
+    Duration down = kinesis.restart();
+    return String.format(Locale.ROOT, "restarted the Kinesis emulator %.1f s after its jobs started (down %.1f s)",
+        (at - jobsStarted) / 1e9, down.toMillis() / 1e3);
+  }
+
+  private void requireAlive(Process child, int run, String what) {
+    if (!child.isAlive()) {
+      throw new IllegalStateException("Run " + run + " ended by itself (exit " + child.exitValue() + ") before the "
+          + what + "; last lines of " + log(run) + ":\n" + tail(log(run)));
+    }
+  }
+
+  /**
+   * Waits until both silver tables hold data created after {@code back}: an orders change committed in PostgreSQL
+   * after it (source_commit_ts) and an event Kinesis accepted after it (ingest_timestamp, its arrival time). That
+   * takes both producers writing again and both jobs reading, checkpointing and committing again.
+   */
+  private String awaitProgressAfter(Engine engine, Instant back, Process child, int run, String what) throws Exception {
+    Path silver = dir.resolve("lake").resolve("silver");
+    TableWatch orders = new TableWatch(LocalPlatform.ORDERS_TABLE, silver.resolve(LocalPlatform.ORDERS_TABLE).toString(),
+        "source_commit_ts");
+    TableWatch events = new TableWatch(LocalPlatform.ATOMIC_EVENTS, silver.resolve(LocalPlatform.ATOMIC_EVENTS).toString(),
+        "ingest_timestamp");
+    long start = System.nanoTime();
+    long deadline = start + recoveryTimeout.toNanos();
+    long ordersAfter = -1;
+    long eventsAfter = -1;
+    while (true) {
+      orders.refresh(engine);
+      events.refresh(engine);
+      if (ordersAfter < 0 && orders.newest().filter(t -> t.isAfter(back)).isPresent()) {
+        ordersAfter = System.nanoTime() - start;
+      }
+      if (eventsAfter < 0 && events.newest().filter(t -> t.isAfter(back)).isPresent()) {
+        eventsAfter = System.nanoTime() - start;
+      }
+      boolean ordersAgain = ordersAfter >= 0;
+      boolean eventsAgain = eventsAfter >= 0;
+      if (ordersAgain && eventsAgain) {
+        return String.format(Locale.ROOT, "newer data committed %.1f s later in orders, %.1f s later in atomic_events",
+            ordersAfter / 1e9, eventsAfter / 1e9);
+      }
+      if (!child.isAlive()) {
+        throw new IllegalStateException("Run " + run + " ended by itself (exit " + child.exitValue() + ") after the "
+            + what + " restart; last lines of " + log(run) + ":\n" + tail(log(run)));
+      }
+      if (System.nanoTime() > deadline) {
+        child.destroyForcibly();
+        throw new IllegalStateException("Run " + run + ": " + (ordersAgain ? "" : "silver orders")
+            + (ordersAgain || eventsAgain ? "" : " and ") + (eventsAgain ? "" : "atomic_events")
+            + " got no data newer than the " + what + " restart within " + recoveryTimeout
+            + " (a job or producer did not recover); see " + log(run) + " and " + dir.resolve("data/tributary.log"));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long rest;
+    while ((rest = nanoTime - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, rest / 1_000_000L));
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(could not read " + log + ": " + e + ")";
     }
   }
 
