@@ -74,6 +74,8 @@ public final class LocalPlatform {
   private JobID eventsJob;
   private JobID cdcJob;
   private String stream;
+  /** A job resumed from a retained checkpoint (the run before did not stop cleanly), not from a savepoint. */
+  private boolean resumedAfterInterruption;
 
   public LocalPlatform(LocalSettings settings, PrintStream out) {
     this.settings = settings;
@@ -128,6 +130,9 @@ public final class LocalPlatform {
       String failure = null;
       while (System.nanoTime() < end && !stop.await(1, TimeUnit.SECONDS)) {
         failure = failedJob();
+        if (failure == null) {
+          failure = failedProducer();
+        }
         if (failure != null) {
           break;
         }
@@ -165,10 +170,12 @@ public final class LocalPlatform {
   }
 
   /**
-   * An external Kinesis keeps its stream across runs. The embedded emulator keeps nothing (its
-   * Node.js build does not reload persisted data), so each run gets a new stream, {@code
-   * <stream>-<run>}: a resumed events-job finds no state for its shards and reads them from the
-   * start, while its dedup and sink state carry over.
+   * An external Kinesis keeps its stream across runs. The embedded emulator runs without
+   * persistence: it could reload its data ({@link KinesisEmulator.Builder#persistDirectory}), but
+   * it parses the whole stream from one JSON file at start (about a minute for 24 MB), which a long
+   * local session would pay at every start. So each run gets a new stream, {@code <stream>-<run>}:
+   * a resumed events-job finds no state for its shards and reads them from the start, while its
+   * dedup and sink state carry over.
    */
   private URI startKinesis(Path data, int run) {
     URI endpoint;
@@ -237,6 +244,9 @@ public final class LocalPlatform {
         .rate(io.tributary.producers.Rate.perSecond(settings.eventsPerSecond()))
         .malformedRate(settings.malformedRate())
         .duplicateRate(settings.duplicateRate())
+        // Ride out a Kinesis outage of a few minutes (an emulator restart with a large stream takes 20 s and more)
+        // instead of giving up after the default 10 attempts (about 10-20 s).
+        .maxAttempts(60)
         .build();
   }
 
@@ -309,7 +319,9 @@ public final class LocalPlatform {
   }
 
   private Optional<String> restorePoint(String job) {
-    return settings.keep() ? flink.newestRestorePoint(job) : Optional.empty();
+    Optional<String> restore = settings.keep() ? flink.newestRestorePoint(job) : Optional.empty();
+    resumedAfterInterruption |= restore.filter(r -> r.startsWith(flink.checkpoints(job).toUri().toString())).isPresent();
+    return restore;
   }
 
   private String jdbcUrlOf() {
@@ -331,8 +343,8 @@ public final class LocalPlatform {
     out.println(failure != null ? "Stopping: " + failure : "Stopping: producers first...");
     orders.stop();
     events.stop();
-    ProducerStats ordersStats = ordersDone.get(2, TimeUnit.MINUTES);
-    ProducerStats eventsStats = eventsDone.get(2, TimeUnit.MINUTES);
+    ProducerStats ordersStats = statsOf(orders, ordersDone);
+    ProducerStats eventsStats = statsOf(events, eventsDone);
     if (failure == null) {
       out.println("Waiting for the jobs to commit what was produced...");
       Duration timeout = settings.checkpointInterval().multipliedBy(3).plusSeconds(30);
@@ -353,7 +365,39 @@ public final class LocalPlatform {
     }
     state.save();
     progress.refresh(engine);
-    return new LocalSummary(ordersStats, eventsStats, progress, failure);
+    return new LocalSummary(ordersStats, eventsStats, progress, failure, resumedAfterInterruption);
+  }
+
+  /**
+   * A producer that gave up (its service stayed unreachable beyond its retries) ends the run with an
+   * error instead of leaving the platform running without input.
+   */
+  private String failedProducer() {
+    String orders = producerFailure("orders", ordersDone);
+    return orders != null ? orders : producerFailure("events", eventsDone);
+  }
+
+  private static String producerFailure(String name, CompletableFuture<ProducerStats> done) {
+    if (done == null || !done.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      done.join();
+      return null;
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return "the " + name + " producer stopped: " + cause.getMessage();
+    }
+  }
+
+  /** What a producer produced, also when it failed (its counters stay valid). */
+  private static ProducerStats statsOf(io.tributary.producers.Producer producer, CompletableFuture<ProducerStats> done)
+      throws Exception {
+    try {
+      return done.get(2, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return producer.stats();
+    }
   }
 
   private Connection connectToPostgres() throws SQLException {

@@ -12,8 +12,20 @@ public final class LocalSummary {
   private final long quarantineCommitted;
   private final String failure;
   private final long seededOrderChanges;
+  private final boolean resumedAfterInterruption;
 
   LocalSummary(ProducerStats orders, ProducerStats events, Progress progress, String failure) {
+    this(orders, events, progress, failure, false);
+  }
+
+  /**
+   * @param resumedAfterInterruption the jobs resumed from a retained checkpoint of a run that did not stop cleanly
+   *     (killed, crashed): this run then also commits what that run produced but had not committed, so its tables
+   *     may get more rows than it produced
+   */
+  LocalSummary(ProducerStats orders, ProducerStats events, Progress progress, String failure,
+      boolean resumedAfterInterruption) {
+    this.resumedAfterInterruption = resumedAfterInterruption;
     this.orders = orders;
     this.events = events;
     this.ordersCommitted = progress.orders().rows();
@@ -53,24 +65,52 @@ public final class LocalSummary {
     return failure;
   }
 
-  /** Every produced change and event is in the silver tables. */
+  /** The jobs resumed from a checkpoint of a run that did not stop cleanly. */
+  public boolean resumedAfterInterruption() {
+    return resumedAfterInterruption;
+  }
+
+  /**
+   * Every produced change and event is in the silver tables: as many rows as produced, or, after an interrupted run,
+   * at least as many (the rest is what that run left uncommitted). Fewer rows is a shortfall.
+   */
   public boolean complete() {
     return failure == null
-        && ordersCommitted == orderChanges()
-        && atomicEventsCommitted == events.produced("valid")
-        && quarantineCommitted == events.produced("malformed");
+        && matches(ordersCommitted, orderChanges())
+        && matches(atomicEventsCommitted, events.produced("valid"))
+        && matches(quarantineCommitted, events.produced("malformed"));
+  }
+
+  private boolean matches(long committed, long produced) {
+    return matches(resumedAfterInterruption, committed, produced);
+  }
+
+  static boolean matches(boolean resumedAfterInterruption, long committed, long produced) {
+    return resumedAfterInterruption ? committed >= produced : committed == produced;
+  }
+
+  /** Rows committed beyond this run's production: what the interrupted run before left uncommitted. */
+  private String extra(long committed, long produced) {
+    return resumedAfterInterruption && committed > produced
+        ? String.format(" (%,d of them left uncommitted by the interrupted run before)", committed - produced) : "";
   }
 
   void print(PrintStream out, LocalSettings settings) {
     out.println();
     out.println("Summary");
-    out.printf("  orders:  %,d changes produced (%,d inserts, %,d updates, %,d deletes) -> %,d rows in silver orders%n",
+    out.printf("  orders:  %,d changes produced (%,d inserts, %,d updates, %,d deletes) -> %,d rows in silver orders%s%n",
         orderChanges(), orders.produced("insert") + seededOrderChanges, orders.produced("update"), orders.produced("delete"),
-        ordersCommitted);
-    out.printf("  events:  %,d valid -> %,d rows in atomic_events; %,d malformed -> %,d rows in atomic_events_quarantine;"
+        ordersCommitted, extra(ordersCommitted, orderChanges()));
+    out.printf("  events:  %,d valid -> %,d rows in atomic_events%s; %,d malformed -> %,d rows in atomic_events_quarantine%s;"
             + " %,d re-sent duplicates dropped%n",
-        events.produced("valid"), atomicEventsCommitted, events.produced("malformed"), quarantineCommitted, events.produced("duplicate"));
-    out.println(complete() ? "  every produced change and event is committed exactly once"
+        events.produced("valid"), atomicEventsCommitted, extra(atomicEventsCommitted, events.produced("valid")),
+        events.produced("malformed"), quarantineCommitted, extra(quarantineCommitted, events.produced("malformed")),
+        events.produced("duplicate"));
+    String committed = resumedAfterInterruption
+        ? "  every change and event produced in this run is committed, and what the interrupted run before left"
+            + " uncommitted (resumed from its last checkpoint)"
+        : "  every produced change and event is committed exactly once";
+    out.println(complete() ? committed
         : "  NOT everything produced is committed" + (failure != null ? ": " + failure : " (the jobs did not catch up in time)"));
     out.println();
     out.println("Query the silver tables (DuckDB over the active Delta files):");
