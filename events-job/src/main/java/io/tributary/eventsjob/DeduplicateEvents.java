@@ -21,7 +21,7 @@ import org.apache.flink.util.Collector;
  * failures and restores (time spent stopped counts towards the window). A copy arriving after the
  * window expired is emitted again. Metric: {@value #DUPLICATES} (counter).
  */
-public final class DeduplicateEvents extends KeyedProcessFunction<String, RowData, RowData> {
+public final class DeduplicateEvents extends KeyedProcessFunction<EventIdKey, RowData, RowData> {
   private static final long serialVersionUID = 1L;
 
   public static final String DUPLICATES = "duplicateEventsDropped";

@@ -103,7 +103,7 @@ public final class EventsPipeline {
     if (!dedupWindow.isZero()) {
       SingleOutputStreamOperator<RowData> deduplicated =
           events
-              .keyBy(new EventIdKey())
+              .keyBy(new EventIdKeySelector(), EventIdKey.TypeInfo.INSTANCE)
               .process(new DeduplicateEvents(dedupWindow), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
               .uid(DEDUP_UID)
               .name("Deduplicate by event_id");
@@ -144,13 +144,13 @@ public final class EventsPipeline {
     return InternalTypeInfo.of(rowType);
   }
 
-  /** Key of an {@link AtomicEventsTable} row: its event_id. */
-  static final class EventIdKey implements KeySelector<RowData, String> {
+  /** Key of an {@link AtomicEventsTable} row: its event_id, as an {@link EventIdKey}. */
+  static final class EventIdKeySelector implements KeySelector<RowData, EventIdKey> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String getKey(RowData row) {
-      return row.getString(AtomicEventsTable.EVENT_ID).toString();
+    public EventIdKey getKey(RowData row) {
+      return EventIdKey.of(row.getString(AtomicEventsTable.EVENT_ID));
     }
   }
 }

@@ -11,7 +11,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +18,11 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("try") // the harness's close() may throw InterruptedException
 class DeduplicateEventsTest {
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> harness() throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> harness() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new DeduplicateEvents(Duration.ofMinutes(10))),
-        new EventsPipeline.EventIdKey(),
-        Types.STRING);
+        new EventsPipeline.EventIdKeySelector(),
+        EventIdKey.TypeInfo.INSTANCE);
   }
 
   private static StreamRecord<RowData> event(String id, String type) {
@@ -33,7 +32,7 @@ class DeduplicateEventsTest {
     return new StreamRecord<>(row);
   }
 
-  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> h) {
+  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> h) {
     return h.extractOutputValues().stream()
         .map(r -> r.getString(AtomicEventsTable.EVENT_ID) + "/" + r.getString(AtomicEventsTable.EVENT_TYPE))
         .collect(Collectors.toList());

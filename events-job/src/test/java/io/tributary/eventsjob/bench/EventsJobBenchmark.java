@@ -336,8 +336,7 @@ public final class EventsJobBenchmark {
 
   private static Options parse(String[] args) {
     Options o = new Options();
-    JobParameters p = JobParameters.fromArgs(args);
-    if (p.contains("help")) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
       System.out.println(String.join("\n",
           "EventsJobBenchmark options (all optional):",
           "  --events N               events put into the emulator stream (20000)",
@@ -350,6 +349,7 @@ public final class EventsJobBenchmark {
           "  --out FILE               also write the result table (markdown) there"));
       return null;
     }
+    JobParameters p = JobParameters.fromArgs(args);
     if (p.contains("events")) o.events = Integer.parseInt(p.raw("events"));
     if (p.contains("shards")) o.shards = Integer.parseInt(p.raw("shards"));
     if (p.contains("generator-events")) o.generatorEvents = Integer.parseInt(p.raw("generator-events"));

@@ -85,8 +85,12 @@ import org.apache.spark.sql.types.StructType;
  * files for Spark before anything is timed. Each engine first does an untimed warm-up run on
  * separate tables. Throughput is wall time from submission to the end of the run (Flink: bounded
  * job ends after the final commit; Spark: AvailableNow query terminated), so start-up is included
- * for both. Row counts of the outputs are checked (Delta tables read by Spark); a mismatch makes
- * the exit status 1. Nothing asserts a time.
+ * for both. Each timed run also reports the process CPU time it used (all JVM threads, GC and JIT
+ * included), rows per CPU-second, GC time and the load average: on a shared machine CPU time is
+ * disturbed much less than wall time. A reference run of the Tributary pipeline without dedup (no
+ * keyBy, no keyed state; {@code --no-dedup-run false} skips it) separates the cost of dedup. Row
+ * counts of the outputs are checked (Delta tables read by Spark); a mismatch makes the exit status
+ * 1. Nothing asserts a time.
  */
 public final class SparkStreamingBenchmark {
   private SparkStreamingBenchmark() {}
@@ -99,6 +103,7 @@ public final class SparkStreamingBenchmark {
     int maxFilesPerTrigger = 4;
     long seed = 42;
     long checkpointMillis = 5_000;
+    boolean noDedupRun = true;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "tributary-spark-bench");
     Path out;
   }
@@ -134,14 +139,18 @@ public final class SparkStreamingBenchmark {
     try {
       // 1. Spark.
       sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"));
+      Phase sparkPhase = Phase.start();
       double sparkSeconds = sparkRun(spark, o, o.dir.resolve("spark-input"), o.dir.resolve("spark-delta"));
+      sparkPhase.end();
       double sparkLate = lastSparkLateHalfRowsPerSecond;
       long sparkRows = spark.read().format("delta").load(o.dir.resolve("spark-delta").toString()).count();
       ok &= check("Spark Delta table", sparkRows, o.events);
 
       // 2. Tributary.
-      flinkRun(o, warmup, o.dir.resolve("tributary-warmup"));
-      double tributarySeconds = flinkRun(o, timed, o.dir.resolve("tributary"));
+      flinkRun(o, warmup, o.dir.resolve("tributary-warmup"), true);
+      Phase tributaryPhase = Phase.start();
+      double tributarySeconds = flinkRun(o, timed, o.dir.resolve("tributary"), true);
+      tributaryPhase.end();
       String tributaryTable = config(o.dir.resolve("tributary")).atomicEventsTablePath();
       long tributaryRows = spark.read().format("delta").load(tributaryTable).count();
       ok &= check("Tributary Delta table", tributaryRows, o.events);
@@ -153,11 +162,26 @@ public final class SparkStreamingBenchmark {
         System.out.println("NOTE: the schemas differ (nullability is not part of simpleString; see above)");
       }
 
+      // Diagnostic: the same pipeline without dedup (no keyBy, no keyed state), separating its cost.
+      Phase noDedupPhase = null;
+      double noDedupSeconds = Double.NaN;
+      if (o.noDedupRun) {
+        noDedupPhase = Phase.start();
+        noDedupSeconds = flinkRun(o, timed, o.dir.resolve("tributary-no-dedup"), false);
+        noDedupPhase.end();
+        long noDedupRows = spark.read().format("delta").load(config(o.dir.resolve("tributary-no-dedup")).atomicEventsTablePath()).count();
+        ok &= check("Tributary (no dedup) Delta table", noDedupRows, o.events);
+      }
+
       // 3. Raw Parquet (ceiling), and parsing alone for reference.
       rawRun(o, warmup, o.dir.resolve("raw-warmup"), true);
+      Phase parsePhase = Phase.start();
       double parseSeconds = parseOnly(o, timed);
+      parsePhase.end();
       long[] rawRows = new long[1];
+      Phase rawPhase = Phase.start();
       double rawSeconds = rawRun(o, timed, o.dir.resolve("raw-parquet"), true, rawRows);
+      rawPhase.end();
       ok &= check("raw Parquet files", rawRows[0], o.events);
       long rawRead = spark.read().parquet(o.dir.resolve("raw-parquet").toString()).count();
       ok &= check("raw Parquet files (read by Spark)", rawRead, o.events);
@@ -165,12 +189,16 @@ public final class SparkStreamingBenchmark {
       double spark1 = o.events / sparkSeconds / o.cores;
       double trib1 = o.events / tributarySeconds / o.cores;
       double raw1 = o.events / rawSeconds / o.cores;
-      rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds));
-      rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink)", o, tributarySeconds));
-      rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds));
-      rows.add(row("(reference) parse only, same parser, no output", o, parseSeconds));
+      rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds, sparkPhase));
+      rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink)", o, tributarySeconds, tributaryPhase));
+      rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds, rawPhase));
+      if (noDedupPhase != null) {
+        rows.add(row("(reference) Tributary without dedup (no keyBy, no keyed state)", o, noDedupSeconds, noDedupPhase));
+      }
+      rows.add(row("(reference) parse only, same parser, no output", o, parseSeconds, parsePhase));
       rows.add(new String[] {"(reference) Spark, later half of its micro-batches only (sum of batch times)", "-",
-          String.format(Locale.ROOT, "%,.0f", sparkLate), String.format(Locale.ROOT, "%,.0f", sparkLate / o.cores)});
+          String.format(Locale.ROOT, "%,.0f", sparkLate), String.format(Locale.ROOT, "%,.0f", sparkLate / o.cores), "-", "-", "-",
+          "-"});
 
       StringBuilder md = new StringBuilder();
       md.append(String.format(Locale.ROOT,
@@ -179,7 +207,8 @@ public final class SparkStreamingBenchmark {
           ZonedDateTime.now(ZoneOffset.UTC).withNano(0), o.cores, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"), o.events, (double) bytes / o.events, o.checkpointMillis, o.files,
           o.maxFilesPerTrigger));
-      md.append("| run | seconds | rows/s | rows/s per core |\n| --- | ---: | ---: | ---: |\n");
+      md.append("| run | seconds | rows/s | rows/s per core | process CPU s | rows per CPU-second | GC s | load avg before -> after |\n"
+          + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
       for (String[] r : rows) {
         md.append("| ").append(String.join(" | ", r)).append(" |\n");
       }
@@ -188,6 +217,9 @@ public final class SparkStreamingBenchmark {
       md.append(String.format(Locale.ROOT, "Tributary / raw Parquet ceiling: %.2fx (goal >= 0.85x: %s)%n", trib1 / raw1,
           trib1 / raw1 >= 0.85 ? "met" : "NOT met"));
       md.append(String.format(Locale.ROOT, "Spark / raw Parquet ceiling: %.2fx%n", spark1 / raw1));
+      md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / Spark %.2fx, Tributary / raw %.2fx%n",
+          tributaryPhase.rowsPerCpuSecond(o.events) / sparkPhase.rowsPerCpuSecond(o.events),
+          tributaryPhase.rowsPerCpuSecond(o.events) / rawPhase.rowsPerCpuSecond(o.events)));
       md.append(String.format(Locale.ROOT, "Tributary / Spark later-half micro-batches (per core): %.2fx%n", trib1 / (sparkLate / o.cores)));
       md.append(String.format(Locale.ROOT, "Row counts: Spark table %,d, Tributary table %,d, raw files %,d (expected %,d)%n",
           sparkRows, tributaryRows, rawRows[0], o.events));
@@ -206,13 +238,77 @@ public final class SparkStreamingBenchmark {
     System.exit(0); // Spark and Flink leave non-daemon threads behind
   }
 
-  private static String[] row(String name, Options o, double seconds) {
+  private static String[] row(String name, Options o, double seconds, Phase phase) {
     return new String[] {
       name,
       String.format(Locale.ROOT, "%.2f", seconds),
       String.format(Locale.ROOT, "%,.0f", o.events / seconds),
-      String.format(Locale.ROOT, "%,.0f", o.events / seconds / o.cores)
+      String.format(Locale.ROOT, "%,.0f", o.events / seconds / o.cores),
+      String.format(Locale.ROOT, "%.1f", phase.cpuSeconds()),
+      String.format(Locale.ROOT, "%,.0f", phase.rowsPerCpuSecond(o.events)),
+      String.format(Locale.ROOT, "%.1f", phase.gcSeconds()),
+      phase.loadBefore + " -> " + phase.loadAfter
     };
+  }
+
+  /**
+   * Process CPU time (all threads, including GC and JIT), GC time and load average over one timed
+   * run. On a shared machine CPU time is disturbed less than wall time by other processes.
+   */
+  static final class Phase {
+    private long cpu0;
+    private long cpu1;
+    private long gc0;
+    private long gc1;
+    String loadBefore;
+    String loadAfter;
+
+    static Phase start() {
+      Phase p = new Phase();
+      p.loadBefore = loadAverage();
+      p.gc0 = gcMillis();
+      p.cpu0 = cpuNanos();
+      return p;
+    }
+
+    void end() {
+      cpu1 = cpuNanos();
+      gc1 = gcMillis();
+      loadAfter = loadAverage();
+    }
+
+    double cpuSeconds() {
+      return (cpu1 - cpu0) / 1e9;
+    }
+
+    double gcSeconds() {
+      return (gc1 - gc0) / 1e3;
+    }
+
+    double rowsPerCpuSecond(long rows) {
+      return rows / cpuSeconds();
+    }
+
+    private static long cpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+
+    private static long gcMillis() {
+      long t = 0;
+      for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        t += Math.max(0, gc.getCollectionTime());
+      }
+      return t;
+    }
+
+    private static String loadAverage() {
+      try {
+        return Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+")[0];
+      } catch (IOException e) {
+        return "?";
+      }
+    }
   }
 
   private static boolean check(String what, long actual, long expected) {
@@ -374,7 +470,7 @@ public final class SparkStreamingBenchmark {
     return EventsJobConfig.from(JobParameters.of(p), new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
   }
 
-  static double flinkRun(Options o, byte[][] data, Path lake) throws Exception {
+  static double flinkRun(Options o, byte[][] data, Path lake, boolean dedup) throws Exception {
     payloads = data;
     EventsJobConfig config = config(lake);
     Configuration conf = new Configuration();
@@ -391,7 +487,11 @@ public final class SparkStreamingBenchmark {
                 WatermarkStrategy.noWatermarks(),
                 "generated records")
             .uid("generator");
-    EventsPipeline.sinkToDelta(EventsPipeline.route(records, config), config);
+    EventsPipeline.sinkToDelta(
+        dedup
+            ? EventsPipeline.route(records, config)
+            : EventsPipeline.route(records, config.maxPayloadBytes(), java.time.Duration.ZERO, null),
+        config);
     long t0 = System.nanoTime();
     env.execute("spark-bench tributary"); // bounded: ends after the final commit
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -496,8 +596,7 @@ public final class SparkStreamingBenchmark {
 
   private static Options parse(String[] args) {
     Options o = new Options();
-    JobParameters p = JobParameters.fromArgs(args);
-    if (p.contains("help")) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
       System.out.println(String.join("\n",
           "SparkStreamingBenchmark options (all optional):",
           "  --events N                 timed events, the same payloads for every run (1000000)",
@@ -507,10 +606,12 @@ public final class SparkStreamingBenchmark {
           "  --max-files-per-trigger N  Spark micro-batch size in files (4)",
           "  --checkpoint-interval-ms N Flink checkpoint (= Delta commit) interval (5000)",
           "  --seed N                   SessionSimulator seed (42)",
+          "  --no-dedup-run true|false  also time the pipeline without dedup, for reference (true)",
           "  --dir PATH                 scratch directory (tmp/tributary-spark-bench, emptied first)",
           "  --out FILE                 also write the result (markdown) there"));
       return null;
     }
+    JobParameters p = JobParameters.fromArgs(args);
     if (p.contains("events")) o.events = Integer.parseInt(p.raw("events"));
     if (p.contains("warmup-events")) o.warmupEvents = Integer.parseInt(p.raw("warmup-events"));
     if (p.contains("cores")) o.cores = Integer.parseInt(p.raw("cores"));
@@ -518,6 +619,7 @@ public final class SparkStreamingBenchmark {
     if (p.contains("max-files-per-trigger")) o.maxFilesPerTrigger = Integer.parseInt(p.raw("max-files-per-trigger"));
     if (p.contains("checkpoint-interval-ms")) o.checkpointMillis = Long.parseLong(p.raw("checkpoint-interval-ms"));
     if (p.contains("seed")) o.seed = Long.parseLong(p.raw("seed"));
+    if (p.contains("no-dedup-run")) o.noDedupRun = Boolean.parseBoolean(p.raw("no-dedup-run"));
     if (p.contains("dir")) o.dir = Paths.get(p.raw("dir"));
     if (p.contains("out")) o.out = Paths.get(p.raw("out"));
     return o;

@@ -1,0 +1,63 @@
+package io.tributary.eventsjob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
+import org.junit.jupiter.api.Test;
+
+class EventIdKeyTest {
+
+  @Test
+  void aCanonicalUuidIsKeptAsItsBitsAndPrintsBack() {
+    for (int i = 0; i < 1000; i++) {
+      String id = UUID.randomUUID().toString();
+      EventIdKey key = EventIdKey.of(id);
+      assertThat(key.toString()).isEqualTo(id);
+      assertThat(key).isEqualTo(EventIdKey.of(StringData.fromString(id))).hasSameHashCodeAs(EventIdKey.of(id));
+      assertThat(roundTrip(key)).isEqualTo(key).hasToString(id);
+    }
+    assertThat(EventIdKey.of("00000000-0000-0000-0000-000000000001"))
+        .isNotEqualTo(EventIdKey.of("00000000-0000-0000-0000-000000000010"));
+    assertThat(EventIdKey.of("ffffffff-ffff-ffff-ffff-ffffffffffff")).hasToString("ffffffff-ffff-ffff-ffff-ffffffffffff");
+  }
+
+  @Test
+  void otherTextIsKeptAsText() {
+    String upper = "0A1B2C3D-0000-4000-8000-00000000000F";
+    for (String id : new String[] {"a", "", upper, "0a1b2c3d-0000-4000-8000-00000000000g", "0a1b2c3d00000-4000-8000-00000000000f"}) {
+      EventIdKey key = EventIdKey.of(id);
+      assertThat(key).hasToString(id).isEqualTo(EventIdKey.of(id)).isEqualTo(roundTrip(key));
+    }
+    // upper case is a different text, so a different key (the parser lower-cases ids anyway)
+    assertThat(EventIdKey.of(upper)).isNotEqualTo(EventIdKey.of(upper.toLowerCase()));
+  }
+
+  @Test
+  void theSelectorReadsTheIdOfGenericAndBinaryRows() throws Exception {
+    String id = UUID.randomUUID().toString();
+    GenericRowData row = new GenericRowData(AtomicEventsTable.COLUMNS.size());
+    row.setField(AtomicEventsTable.EVENT_ID, StringData.fromString(id));
+    RowDataSerializer rows = new RowDataSerializer(AtomicEventsTable.ROW_TYPE);
+    RowData binary = rows.toBinaryRow(row);
+    EventsPipeline.EventIdKeySelector selector = new EventsPipeline.EventIdKeySelector();
+    assertThat(selector.getKey(row)).isEqualTo(selector.getKey(binary)).hasToString(id);
+  }
+
+  private static EventIdKey roundTrip(EventIdKey key) {
+    try {
+      DataOutputSerializer out = new DataOutputSerializer(64);
+      EventIdKey.Serializer.INSTANCE.serialize(key, out);
+      DataOutputSerializer copied = new DataOutputSerializer(64);
+      EventIdKey.Serializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+      return EventIdKey.Serializer.INSTANCE.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
