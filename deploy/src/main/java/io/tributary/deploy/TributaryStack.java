@@ -650,8 +650,8 @@ public final class TributaryStack extends Stack {
     alarm("WebEventsIteratorAge", webEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder()
             .statistic("Maximum").period(Duration.minutes(5)).build()),
         config.getInt("alarm.iterator-age-ms"), 3, "Records wait in the web events stream", notify);
-    // The events job's counter RouteEvents.QUARANTINED; Managed Flink forwards custom metrics registered
-    // under the metric group "kinesisanalytics" (see docs/deploy.md).
+    // The events job's counter RouteEvents.QUARANTINED, which it also registers under the metric group
+    // "kinesisanalytics": Managed Flink forwards custom metrics from that group only (see docs/deploy.md).
     alarm("EventsQuarantinedRecords",
         diff("quarantined", kda(eventsApp.getRef(), "quarantinedRecords", "Maximum", Map.of())),
         config.getInt("alarm.quarantined-per-5min"), 1,

@@ -183,6 +183,9 @@ class EventsJobITCase {
 
     // The quarantine counter, summed over the router's subtasks.
     assertThat(counterSum(job.getJobID(), RouteEvents.QUARANTINED)).isEqualTo(bad.size());
+    assertThat(managedFlinkCounterSum(job.getJobID(), RouteEvents.QUARANTINED))
+        .as("the quarantine count is also where Managed Flink exports it to CloudWatch")
+        .isEqualTo(bad.size());
     assertThat(counterSum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(events.size() + 1);
   }
 
@@ -333,10 +336,22 @@ class EventsJobITCase {
   }
 
   /** Sum of the job's counters named exactly {@code name} (per-reason counters excluded). */
+  /** Sum over subtasks of the counter {@code name} in the {@code kinesisanalytics} group. */
+  static long managedFlinkCounterSum(JobID job, String name) {
+    Map<String, Long> values = new HashMap<>();
+    METRICS.findMetrics(job, name).forEach((id, metric) -> {
+      if (id.endsWith("." + RouteEvents.MANAGED_FLINK_GROUP + "." + name) && metric instanceof Counter) {
+        values.put(id, ((Counter) metric).getCount());
+      }
+    });
+    return values.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   static long counterSum(JobID job, String name) {
     Map<String, Long> values = new HashMap<>();
     METRICS.findMetrics(job, name).forEach((id, metric) -> {
-      if (id.endsWith("." + name) && !id.contains(".reason.") && metric instanceof Counter) {
+      if (id.endsWith("." + name) && !id.contains(".reason.") && !id.contains("." + RouteEvents.MANAGED_FLINK_GROUP + ".")
+          && metric instanceof Counter) {
         values.put(id, ((Counter) metric).getCount());
       }
     });
