@@ -7,12 +7,9 @@ import io.tributary.delta.maintenance.CompactionReport;
 import io.tributary.delta.maintenance.CompactionSettings;
 import io.tributary.delta.maintenance.Compactor;
 import io.tributary.delta.maintenance.MaintainedTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -49,7 +46,7 @@ public final class CompactionBenchmark {
     }
     int parallelism = 2;
     long rows = (long) files * rowsPerFile;
-    deleteRecursively(dir);
+    org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     String table = dir.resolve("events").toString();
 
     System.out.printf("Writing %,d rows into one partition as %,d small files (%d writers, %,d rows per checkpoint)...%n",
@@ -90,12 +87,4 @@ public final class CompactionBenchmark {
     System.exit(check.problems.isEmpty() ? 0 : 1);
   }
 
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }

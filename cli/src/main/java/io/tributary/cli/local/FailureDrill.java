@@ -134,7 +134,7 @@ public final class FailureDrill {
   }
 
   public Result run() throws Exception {
-    LocalPlatform.deleteRecursively(dir);
+    org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     Files.createDirectories(dir);
     Random random = new Random(seed);
     int postgresRestarts = 0;

@@ -17,7 +17,6 @@ import io.tributary.producers.OrdersProducer;
 import io.tributary.producers.ProducerStats;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +26,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -149,9 +146,9 @@ public final class LocalPlatform {
 
   private void startFresh(Path data, Path silver) throws IOException {
     boolean existed = Files.exists(data.resolve("state.properties"));
-    deleteRecursively(data);
+    org.apache.flink.util.FileUtils.deleteDirectory(data.toFile());
     for (String table : new String[] {ORDERS_TABLE, ATOMIC_EVENTS, QUARANTINE}) {
-      deleteRecursively(silver.resolve(table));
+      org.apache.flink.util.FileUtils.deleteDirectory(silver.resolve(table).toFile());
     }
     if (existed) {
       out.println("Starting from empty (the previous run's data was removed; use --keep to resume instead).");
@@ -459,20 +456,6 @@ public final class LocalPlatform {
     }
   }
 
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
 
   static Instant now() {
     return Instant.now();

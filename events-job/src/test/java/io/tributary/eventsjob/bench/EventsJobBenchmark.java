@@ -11,7 +11,6 @@ import io.tributary.eventsjob.EventsJobConfig;
 import io.tributary.eventsjob.EventsPipeline;
 import io.tributary.eventsjob.KinesisRecord;
 import io.tributary.kinesis.KinesisEmulator;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ public final class EventsJobBenchmark {
     if (o == null) {
       return;
     }
-    deleteRecursively(o.dir);
+    org.apache.flink.util.FileUtils.deleteDirectory(o.dir.toFile());
     Files.createDirectories(o.dir);
     if (o.warmupEvents > 0) {
       // Untimed: so the first timed run does not pay for class loading and JIT compilation.
@@ -361,14 +360,4 @@ public final class EventsJobBenchmark {
     return o;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
 }

@@ -85,7 +85,7 @@ public final class LoadProfileBenchmark {
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
     double steadyShare = Double.parseDouble(a.getOrDefault("steady-malformed", "0.01"));
     Path dir = Paths.get(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/tributary-load-profile"));
-    deleteRecursively(dir);
+    org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %.0f%%"
             + " malformed in the mixed runs, %d pairs; steady %,d events/s for %d s%n",
         ZonedDateTime.now(ZoneOffset.UTC).withNano(0), Runtime.getRuntime().availableProcessors(),
@@ -419,12 +419,4 @@ public final class LoadProfileBenchmark {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }

@@ -116,7 +116,7 @@ public final class SparkStreamingBenchmark {
     if (o == null) {
       return;
     }
-    deleteRecursively(o.dir);
+    org.apache.flink.util.FileUtils.deleteDirectory(o.dir.toFile());
     Files.createDirectories(o.dir);
 
     long t0 = System.nanoTime();
@@ -625,14 +625,4 @@ public final class SparkStreamingBenchmark {
     return o;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
 }
