@@ -3,15 +3,12 @@ package io.tributary.eventsjob;
 import static io.tributary.eventsjob.AtomicEventsTable.str;
 import static io.tributary.eventsjob.AtomicEventsTable.string;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.IntType;
@@ -85,11 +82,12 @@ public final class QuarantineTable {
    */
   public static RowData toRow(KinesisRecord record, String reason, String field, String detail, Instant etlTime) {
     byte[] payload = record.getPayload() == null ? new byte[0] : record.getPayload();
-    String text = strictUtf8(payload);
+    // Valid UTF-8 is kept as the record's own bytes: no decode to a String and re-encode for Parquet.
+    boolean utf8 = isValidUtf8(payload);
     Instant arrival = Instant.ofEpochMilli(record.getApproximateArrivalMillis());
     return GenericRowData.of(
-        str(text != null ? text : Base64.getEncoder().encodeToString(payload)),
-        str(text != null ? ENCODING_UTF8 : ENCODING_BASE64),
+        utf8 ? StringData.fromBytes(payload) : str(Base64.getEncoder().encodeToString(payload)),
+        str(utf8 ? ENCODING_UTF8 : ENCODING_BASE64),
         payload.length,
         str(reason),
         str(field),
@@ -103,17 +101,55 @@ public final class QuarantineTable {
         AtomicEventsTable.utcEpochDay(arrival));
   }
 
-  /** The payload as text if it is valid UTF-8, else null. */
-  static String strictUtf8(byte[] payload) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(payload))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
+  /**
+   * Whether {@code bytes} is well-formed UTF-8 (RFC 3629): what a strict decoder accepts, so no
+   * overlong forms, no surrogates (U+D800-DFFF) and nothing above U+10FFFF.
+   */
+  static boolean isValidUtf8(byte[] bytes) {
+    int i = 0;
+    int n = bytes.length;
+    while (i < n) {
+      int b = bytes[i] & 0xFF;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      int length;
+      int min2 = 0x80; // allowed range of the second byte
+      int max2 = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        length = 2;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        length = 3;
+        if (b == 0xE0) {
+          min2 = 0xA0; // overlong
+        } else if (b == 0xED) {
+          max2 = 0x9F; // surrogates
+        }
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        length = 4;
+        if (b == 0xF0) {
+          min2 = 0x90; // overlong
+        } else if (b == 0xF4) {
+          max2 = 0x8F; // above U+10FFFF
+        }
+      } else {
+        return false; // continuation byte, C0/C1 or F5-FF as a lead byte
+      }
+      if (i + length > n) {
+        return false;
+      }
+      int second = bytes[i + 1] & 0xFF;
+      if (second < min2 || second > max2) {
+        return false;
+      }
+      for (int k = 2; k < length; k++) {
+        if ((bytes[i + k] & 0xC0) != 0x80) {
+          return false;
+        }
+      }
+      i += length;
     }
+    return true;
   }
 }

@@ -73,6 +73,8 @@ public final class LoadProfileBenchmark {
           "  --rate N              events/s of the steady run (20000; 0: no steady run)",
           "  --seconds N           length of the steady run (60); the first 10 s are not sampled",
           "  --steady-malformed X  malformed share of the steady run (0.01)",
+          "  --checkpoint-interval MS  checkpoint (= Delta commit) interval of the malformed-share runs (1000)",
+          "  --oversize B          include the payload_too_large kind (64 KiB payloads; 1 of the 38 kinds) (true)",
           "  --dir PATH            where the tables go (tmp/tributary-load-profile, emptied first)"));
       return;
     }
@@ -84,6 +86,8 @@ public final class LoadProfileBenchmark {
     int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
     double steadyShare = Double.parseDouble(a.getOrDefault("steady-malformed", "0.01"));
+    includeOversize = Boolean.parseBoolean(a.getOrDefault("oversize", "true"));
+    pairCheckpointMillis = Long.parseLong(a.getOrDefault("checkpoint-interval", "1000"));
     Path dir = Paths.get(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/tributary-load-profile"));
     org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %.0f%%"
@@ -92,6 +96,9 @@ public final class LoadProfileBenchmark {
         System.getProperty("java.version"), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20,
         valid, share * 100, repeats, rate, seconds);
     System.out.println("load average at start: " + loadAverage());
+    System.out.printf(Locale.ROOT, "malformed payloads: %s kinds, %,.0f bytes on average%s%n",
+        includeOversize ? "all" : "all but payload_too_large", Mixed.averageMalformedBytes(includeOversize),
+        includeOversize ? " (the payload_too_large kind is 64 KiB; --oversize false leaves it out)" : "");
 
     boolean ok = true;
     List<String> lines = new ArrayList<>();
@@ -165,6 +172,11 @@ public final class LoadProfileBenchmark {
   }
 
   /** @return valid events per second into the sink, negative on a row-count mismatch (0 for the steady run) */
+  /** Whether the mixed runs include the 64 KiB payload_too_large kind ({@code --oversize false} clears it). */
+  private static boolean includeOversize = true;
+  /** Checkpoint interval of the unthrottled (pair) runs. */
+  private static long pairCheckpointMillis = 1_000;
+
   private static double run(Path lake, long count, double share, int rate, int seconds) throws Exception {
     EventsJobConfig config = EventsJobConfig.from(
         JobParameters.of(Map.of("kinesis.stream", "generator", "kinesis.region", "local", "lake.path", lake.toString())),
@@ -173,10 +185,10 @@ public final class LoadProfileBenchmark {
     // The dedup state outgrows the JobManager's 5 MB in-memory checkpoints at these sizes.
     conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, lake.resolve("_checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-    env.enableCheckpointing(rate > 0 ? 5_000 : 1_000);
+    env.enableCheckpointing(rate > 0 ? 5_000 : pairCheckpointMillis);
     EventsJobBenchmark.Meter.reset();
     DataStream<KinesisRecord> records = env.fromSource(
-            new DataGeneratorSource<>(new Mixed(share), count,
+            new DataGeneratorSource<>(new Mixed(share, includeOversize), count,
                 rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp(), TypeInformation.of(KinesisRecord.class)),
             WatermarkStrategy.noWatermarks(), "generated records")
         .uid("generator");
@@ -391,21 +403,36 @@ public final class LoadProfileBenchmark {
   static final class Mixed implements GeneratorFunction<Long, KinesisRecord> {
     private static final long serialVersionUID = 1L;
     private final double share;
+    private final boolean oversize;
     private final EventsJobBenchmark.Records valid = new EventsJobBenchmark.Records();
     private transient byte[][] bad;
 
-    Mixed(double share) {
+    Mixed(double share, boolean oversize) {
       this.share = share;
+      this.oversize = oversize;
+    }
+
+    /** The malformed payloads one subtask cycles through. */
+    static byte[][] malformed(long seed, boolean oversize) {
+      MalformedPayloads payloads = new MalformedPayloads(seed);
+      byte[][] bad = new byte[500][];
+      for (int i = 0; i < bad.length; ) {
+        io.tributary.events.MalformedPayload p = payloads.next();
+        if (oversize || p.getExpectedReason() != io.tributary.events.RejectReason.PAYLOAD_TOO_LARGE) {
+          bad[i++] = p.getPayload();
+        }
+      }
+      return bad;
+    }
+
+    static double averageMalformedBytes(boolean oversize) {
+      return java.util.Arrays.stream(malformed(0, oversize)).mapToInt(b -> b.length).average().orElse(0);
     }
 
     @Override
     public void open(SourceReaderContext context) throws Exception {
       valid.open(context);
-      MalformedPayloads payloads = new MalformedPayloads(context.getIndexOfSubtask());
-      bad = new byte[500][];
-      for (int i = 0; i < bad.length; i++) {
-        bad[i] = payloads.next().getPayload();
-      }
+      bad = malformed(context.getIndexOfSubtask(), oversize);
     }
 
     @Override
