@@ -1,40 +1,24 @@
 package io.tributary.cdc.bench;
 
 import io.tributary.cdc.CdcJobConfig;
-import io.tributary.cdc.CdcPipeline;
-import io.tributary.cdc.PositionDeduplicator;
-import io.tributary.cdc.PostgresCdcSource;
 import io.tributary.cdc.ReplicationAdmin;
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverRowTypeInfo;
 import io.tributary.cdc.TableName;
-import io.tributary.config.JobParameters;
-import io.tributary.config.Secrets;
 import io.tributary.postgres.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.client.program.MiniClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.Collector;
 
 /**
  * CDC throughput, not a test: the same Debezium source (snapshot of {@code --rows} rows, then
@@ -44,18 +28,9 @@ import org.apache.flink.util.Collector;
  * restored job reads them from the slot. Delta figures count rows committed to the table.
  */
 public final class CdcBenchmark {
-  /** Rows seen by the counting operator (benchmark only: one job at a time in this JVM). */
-  static final AtomicLong SEEN = new AtomicLong();
+  private static final AtomicLong SEEN = BenchJobs.SEEN;
 
   private CdcBenchmark() {}
-
-  static final class Count extends ProcessFunction<SilverRow, SilverRow> {
-    @Override
-    public void processElement(SilverRow row, Context ctx, Collector<SilverRow> out) {
-      SEEN.incrementAndGet();
-      out.collect(row);
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     long rows = 100_000;
@@ -124,7 +99,7 @@ public final class CdcBenchmark {
     String table = config.tablePath(TableName.parse("orders"));
     SEEN.set(0);
     long t0 = System.nanoTime();
-    JobID job = submit(client, config, delta, null);
+    JobID job = BenchJobs.submit(client, config, delta, null, 1000);
     await(delta, table, rows, rows);
     double snapshot = rows / seconds(t0);
     double snapshotSeen = rows / ((seenAt - t0) / 1e9);
@@ -139,67 +114,18 @@ public final class CdcBenchmark {
     }
     SEEN.set(0);
     long t1 = System.nanoTime();
-    job = submit(client, config, delta, savepoint);
+    job = BenchJobs.submit(client, config, delta, savepoint, 1000);
     await(delta, table, changes, rows + changes);
     double streaming = changes / seconds(t1);
     double streamingSeen = changes / ((seenAt - t1) / 1e9);
     client.cancel(job).get();
     try (Connection c = pg.connect("bench")) {
-      waitTerminal(client, job);
+      BenchJobs.waitTerminal(client, job);
       ReplicationAdmin.dropSlot(c, config.slotName(), 30_000);
     }
     System.out.printf("%s: snapshot %,.0f rows/s, streaming %,.0f changes/s (handed to the sink: %,.0f / %,.0f)%n",
         name, snapshot, streaming, snapshotSeen, streamingSeen);
     return new double[] {snapshot, streaming, snapshotSeen, streamingSeen};
-  }
-
-  private static void waitTerminal(ClusterClient<?> client, JobID job) throws Exception {
-    for (int i = 0; i < 300 && !client.getJobStatus(job).get().isGloballyTerminalState(); i++) {
-      Thread.sleep(100);
-    }
-  }
-
-  private static CdcJobConfig config(EmbeddedPostgres pg, Path lake, String slot) {
-    Map<String, String> p = new HashMap<>();
-    p.put("postgres.host", "127.0.0.1");
-    p.put("postgres.port", Integer.toString(pg.port()));
-    p.put("postgres.database", "bench");
-    p.put("postgres.user", EmbeddedPostgres.SUPERUSER);
-    p.put("cdc.tables", "orders");
-    p.put("cdc.slot", slot);
-    p.put("cdc.publication", "bench_pub");
-    p.put("cdc.event-time-columns", "orders.created_at");
-    p.put("cdc.heartbeat.interval", "1s");
-    p.put("lake.path", lake.toString());
-    return CdcJobConfig.from(JobParameters.of(p), new Secrets(k -> null, Secrets.fixed(Collections.emptyMap())));
-  }
-
-  private static JobID submit(ClusterClient<?> client, CdcJobConfig config, boolean delta, String savepoint) throws Exception {
-    Configuration conf = new Configuration();
-    if (savepoint != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-    }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(1000);
-    env.setParallelism(1);
-    DataStream<SilverRow> counted;
-    if (delta) {
-      counted = CdcPipeline.addTo(env, config).process(new Count(), new SilverRowTypeInfo()).uid("count");
-    } else {
-      try (Connection c = ReplicationAdmin.connect(config)) {
-        ReplicationAdmin.ensurePublication(c, config);
-      }
-      counted = env.addSource(new PostgresCdcSource(config), "PostgreSQL CDC", new SilverRowTypeInfo())
-          .uid("cdc-postgres-source")
-          .process(new PositionDeduplicator(), new SilverRowTypeInfo()).uid("cdc-dedup")
-          .process(new Count(), new SilverRowTypeInfo()).uid("count");
-    }
-    counted.sinkTo(new DiscardingSink<>()).uid("discard");
-    JobID job = client.submitJob(env.getStreamGraph().getJobGraph()).get();
-    for (int i = 0; i < 300 && client.getJobStatus(job).get() != JobStatus.RUNNING; i++) {
-      Thread.sleep(100);
-    }
-    return job;
   }
 
   /** When the counting operator had seen the awaited rows (System.nanoTime()). */
@@ -213,7 +139,7 @@ public final class CdcBenchmark {
       if (seenAt == 0 && SEEN.get() >= seen) {
         seenAt = System.nanoTime();
       }
-      if (seenAt != 0 && (!delta || committedRows(table) >= committed)) {
+      if (seenAt != 0 && (!delta || BenchJobs.committedRows(table) >= committed)) {
         return;
       }
       Thread.sleep(delta ? 50 : 10);
@@ -221,30 +147,11 @@ public final class CdcBenchmark {
     throw new IllegalStateException("timed out waiting for " + seen + " rows (seen " + SEEN.get() + ")");
   }
 
-  /** Rows committed to the table: numRecords of every add action in the JSON commits (append-only table). */
-  private static long committedRows(String table) throws java.io.IOException {
-    Path log = Path.of(table, "_delta_log");
-    if (!Files.exists(log)) {
-      return 0;
-    }
-    long n = 0;
-    java.util.regex.Pattern records = java.util.regex.Pattern.compile("numRecords\\\\?\"?:\\s*(\\d+)");
-    try (java.util.stream.Stream<Path> files = Files.list(log)) {
-      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json"))::iterator) {
-        for (String line : Files.readAllLines(f)) {
-          if (line.startsWith("{\"add\"")) {
-            java.util.regex.Matcher m = records.matcher(line);
-            if (m.find()) {
-              n += Long.parseLong(m.group(1));
-            }
-          }
-        }
-      }
-    }
-    return n;
+  private static CdcJobConfig config(EmbeddedPostgres pg, Path lake, String slot) {
+    return BenchJobs.config(pg, "bench", lake, slot, "orders", Map.of("cdc.event-time-columns", "orders.created_at"));
   }
 
   private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
+    return BenchJobs.seconds(startNanos);
   }
 }
