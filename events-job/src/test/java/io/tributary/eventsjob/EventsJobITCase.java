@@ -29,12 +29,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -43,16 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The whole job on a MiniCluster, reading the real Kinesis emulator, writing local Delta tables. */
 class EventsJobITCase {
-  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+  private static final JobCounters COUNTERS = new JobCounters();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(4)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = COUNTERS.miniCluster();
 
   // Emulator log in this module's target/, not the emulator module's.
   @RegisterExtension
@@ -182,11 +172,11 @@ class EventsJobITCase {
         .containsExactlyInAnyOrder("utf-8", "base64");
 
     // The quarantine counter, summed over the router's subtasks.
-    assertThat(counterSum(job.getJobID(), RouteEvents.QUARANTINED)).isEqualTo(bad.size());
-    assertThat(managedFlinkCounterSum(job.getJobID(), RouteEvents.QUARANTINED))
+    assertThat(COUNTERS.sum(job.getJobID(), RouteEvents.QUARANTINED)).isEqualTo(bad.size());
+    assertThat(COUNTERS.managedFlinkSum(job.getJobID(), RouteEvents.QUARANTINED))
         .as("the quarantine count is also where Managed Flink exports it to CloudWatch")
         .isEqualTo(bad.size());
-    assertThat(counterSum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(events.size() + 1);
+    assertThat(COUNTERS.sum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(events.size() + 1);
   }
 
   @Test
@@ -209,7 +199,7 @@ class EventsJobITCase {
     EventsJob.addTo(env, config);
     JobClient job = env.executeAsync("events-job duplicates");
     try {
-      awaitCounter(job.getJobID(), DeduplicateEvents.DUPLICATES, duplicates);
+      COUNTERS.await(job.getJobID(), DeduplicateEvents.DUPLICATES, duplicates, TIMEOUT);
       awaitRows(config.atomicEventsTablePath(), atLeast(events.size()), TIMEOUT, "all events");
       Thread.sleep(1000);
     } finally {
@@ -218,8 +208,8 @@ class EventsJobITCase {
     List<Map<String, Object>> atomic = EventsJobTesting.rows(config.atomicEventsTablePath());
     assertThat(idCounts(atomic)).hasSize(events.size()).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
     assertThat(EventsJobTesting.rows(config.quarantineTablePath())).isEmpty();
-    assertThat(counterSum(job.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(duplicates);
-    assertThat(counterSum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(payloads.size());
+    assertThat(COUNTERS.sum(job.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(duplicates);
+    assertThat(COUNTERS.sum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(payloads.size());
   }
 
   @Test
@@ -251,7 +241,7 @@ class EventsJobITCase {
     assertThat(atomic).hasSize(events.size());
     assertThat(atomic).allSatisfy(r -> assertThat(r.get("source_filename")).isEqualTo(expectedOrigin.get(r.get("event_id"))));
     // Both source subtasks read (two shards each).
-    assertThat(METRICS.findMetrics(job.getJobID(), RouteEvents.ACCEPTED).entrySet().stream()
+    assertThat(COUNTERS.reporter().findMetrics(job.getJobID(), RouteEvents.ACCEPTED).entrySet().stream()
             .filter(e -> !e.getKey().contains(".reason."))
             .map(e -> ((Counter) e.getValue()).getCount()))
         .hasSize(2)
@@ -321,40 +311,7 @@ class EventsJobITCase {
         .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
   }
 
-  private static void awaitCounter(JobID job, String name, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (counterSum(job, name) < expected) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out waiting for " + name + " = " + expected + ", is " + counterSum(job, name));
-      }
-      Thread.sleep(100);
-    }
-  }
-
   private static long micros(Instant t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t);
-  }
-
-  /** Sum of the job's counters named exactly {@code name} (per-reason counters excluded). */
-  /** Sum over subtasks of the counter {@code name} in the {@code kinesisanalytics} group. */
-  static long managedFlinkCounterSum(JobID job, String name) {
-    Map<String, Long> values = new HashMap<>();
-    METRICS.findMetrics(job, name).forEach((id, metric) -> {
-      if (id.endsWith("." + RouteEvents.MANAGED_FLINK_GROUP + "." + name) && metric instanceof Counter) {
-        values.put(id, ((Counter) metric).getCount());
-      }
-    });
-    return values.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  static long counterSum(JobID job, String name) {
-    Map<String, Long> values = new HashMap<>();
-    METRICS.findMetrics(job, name).forEach((id, metric) -> {
-      if (id.endsWith("." + name) && !id.contains(".reason.") && !id.contains("." + RouteEvents.MANAGED_FLINK_GROUP + ".")
-          && metric instanceof Counter) {
-        values.put(id, ((Counter) metric).getCount());
-      }
-    });
-    return values.values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -11,14 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -27,9 +25,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -42,16 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * added to the stream while the job is down: every event_id exactly once, checked row by row.
  */
 class ExactlyOnceITCase {
-  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+  private static final JobCounters COUNTERS = new JobCounters();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(4)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = COUNTERS.miniCluster();
 
   // Emulator log in this module's target/, not the emulator module's.
   @RegisterExtension
@@ -110,7 +98,7 @@ class ExactlyOnceITCase {
     all.addAll(during);
     try {
       awaitRows(config.atomicEventsTablePath(), atLeast(all.size()), TIMEOUT, "all events");
-      awaitCounter(job2.getJobID(), DeduplicateEvents.DUPLICATES, 10);
+      COUNTERS.await(job2.getJobID(), DeduplicateEvents.DUPLICATES, 10, TIMEOUT);
       Thread.sleep(1000);
     } finally {
       job2.cancel().get();
@@ -118,9 +106,9 @@ class ExactlyOnceITCase {
     assertEachEventOnce(stream, all, origins, config);
     // The restored job re-read nothing the first one had checkpointed: its only duplicates are the
     // 10 retries, recognised thanks to the restored deduplication state.
-    assertThat(counterSum(job2.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(10);
+    assertThat(COUNTERS.sum(job2.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(10);
     // And every record was read by exactly one of the two jobs.
-    assertThat(counterSum(job1.getJobID(), RouteEvents.ACCEPTED) + counterSum(job2.getJobID(), RouteEvents.ACCEPTED))
+    assertThat(COUNTERS.sum(job1.getJobID(), RouteEvents.ACCEPTED) + COUNTERS.sum(job2.getJobID(), RouteEvents.ACCEPTED))
         .isEqualTo(before.size() + payloads.size());
   }
 
@@ -195,26 +183,6 @@ class ExactlyOnceITCase {
     assertThat(problems).as("events missing, doubled or wrong (first 20)").isEmpty();
     assertThat(rows).hasSize(events.size());
     assertThat(EventsJobTesting.rows(config.quarantineTablePath())).isEmpty();
-  }
-
-  private static void awaitCounter(JobID job, String name, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (counterSum(job, name) < expected) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out waiting for " + name + " = " + expected + ", is " + counterSum(job, name));
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static long counterSum(JobID job, String name) {
-    Map<String, Long> values = new HashMap<>();
-    METRICS.findMetrics(job, name).forEach((id, metric) -> {
-      if (id.endsWith("." + name) && !id.contains(".reason.") && metric instanceof Counter) {
-        values.put(id, ((Counter) metric).getCount());
-      }
-    });
-    return values.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
