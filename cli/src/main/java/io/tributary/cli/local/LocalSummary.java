@@ -14,10 +14,6 @@ public final class LocalSummary {
   private final long seededOrderChanges;
   private final boolean resumedAfterInterruption;
 
-  LocalSummary(ProducerStats orders, ProducerStats events, Progress progress, String failure) {
-    this(orders, events, progress, failure, false);
-  }
-
   /**
    * @param resumedAfterInterruption the jobs resumed from a retained checkpoint of a run that did not stop cleanly
    *     (killed, crashed): this run then also commits what that run produced but had not committed, so its tables
