@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Constants and value rules of the web event contract, version 1. The parser and the
@@ -60,9 +59,6 @@ public final class WebEventContract {
   /** Latest accepted event time (inclusive). */
   public static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-  private static final Pattern UUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
   private static final Set<String> COUNTRIES =
       Collections.unmodifiableSet(new HashSet<>(Arrays.asList(Locale.getISOCountries())));
 
@@ -85,13 +81,32 @@ public final class WebEventContract {
     if (value == null) {
       throw missing(EVENT_ID);
     }
-    if (!UUID.matcher(value).matches()) {
-      throw new ContractViolation(
-          RejectReason.INVALID_VALUE,
-          EVENT_ID,
-          EVENT_ID + ": " + quote(value) + " is not a UUID (8-4-4-4-12 hex digits)");
+    // Hand-written instead of a regex: this runs for every event.
+    if (value.length() != 36) {
+      throw notAUuid(value);
     }
-    return value.toLowerCase(Locale.ROOT);
+    boolean upper = false;
+    for (int i = 0; i < 36; i++) {
+      char c = value.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          throw notAUuid(value);
+        }
+      } else if (c >= 'A' && c <= 'F') {
+        upper = true;
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        throw notAUuid(value);
+      }
+    }
+    // Only ASCII hex digits and '-' remain, so this equals toLowerCase(Locale.ROOT).
+    return upper ? value.toLowerCase(Locale.ROOT) : value;
+  }
+
+  private static ContractViolation notAUuid(String value) {
+    return new ContractViolation(
+        RejectReason.INVALID_VALUE,
+        EVENT_ID,
+        EVENT_ID + ": " + quote(value) + " is not a UUID (8-4-4-4-12 hex digits)");
   }
 
   static EventType checkEventType(String value) {
@@ -138,6 +153,15 @@ public final class WebEventContract {
 
   /** Parses an ISO-8601 timestamp text with a mandatory zone offset ({@code Z} or {@code +HH:MM}). */
   static Instant parseTimestamp(String text) {
+    Instant fast = parseCommonTimestamp(text);
+    if (fast != null) {
+      return checkTimestampRange(fast, text);
+    }
+    return parseTimestampWithFormatter(text);
+  }
+
+  /** The general (slow) path of {@link #parseTimestamp}: the JDK ISO formatter. */
+  static Instant parseTimestampWithFormatter(String text) {
     if (text.length() <= MAX_TIMESTAMP_CHARS) {
       try {
         return checkTimestampRange(
@@ -150,6 +174,120 @@ public final class WebEventContract {
         RejectReason.BAD_TIMESTAMP,
         EVENT_TIMESTAMP,
         EVENT_TIMESTAMP + ": " + quote(text) + " is not ISO-8601 with a zone nor epoch millis");
+  }
+
+  /**
+   * Fast path of {@link #parseTimestamp} for the common form {@code
+   * YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)} ({@code T} and {@code Z} in either case, as the
+   * ISO formatter is case-insensitive). Returns exactly what {@code OffsetDateTime.parse(text,
+   * ISO_OFFSET_DATE_TIME).toInstant()} returns, or null for anything it does not fully recognise
+   * and validate (then the formatter decides), so the accepted set and the messages do not depend
+   * on this method. No range check here.
+   */
+  static Instant parseCommonTimestamp(String text) {
+    int len = text.length();
+    if (len < 20 || len > 35) {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || (text.charAt(10) != 'T' && text.charAt(10) != 't')
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':') {
+      return null;
+    }
+    if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+      return null; // 24:00, leap seconds etc.: let the formatter decide
+    }
+    boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    if (day > monthLength(month, leap)) {
+      return null;
+    }
+    int pos = 19;
+    int nanos = 0;
+    if (text.charAt(pos) == '.') {
+      pos++;
+      int start = pos;
+      while (pos < len && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        nanos = nanos * 10 + (text.charAt(pos) - '0');
+        pos++;
+      }
+      int n = pos - start;
+      if (n < 1 || n > 9) {
+        return null;
+      }
+      for (; n < 9; n++) {
+        nanos *= 10;
+      }
+    }
+    if (pos >= len) {
+      return null;
+    }
+    int offsetSeconds;
+    char c = text.charAt(pos);
+    if ((c == 'Z' || c == 'z') && pos + 1 == len) {
+      offsetSeconds = 0;
+    } else if ((c == '+' || c == '-') && pos + 6 == len && text.charAt(pos + 3) == ':') {
+      int oh = digits(text, pos + 1, 2);
+      int om = digits(text, pos + 4, 2);
+      if (oh < 0 || om < 0 || oh > 17 || om > 59) {
+        return null; // +18:00 and beyond: let the formatter decide
+      }
+      offsetSeconds = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
+    } else {
+      return null;
+    }
+    long epochDay = epochDay(year, month, day, leap);
+    long epochSecond = epochDay * 86_400L + hour * 3600 + minute * 60 + second - offsetSeconds;
+    return Instant.ofEpochSecond(epochSecond, nanos);
+  }
+
+  /** The value of {@code n} ASCII digits at {@code from}, or -1 if any is not a digit. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  private static int monthLength(int month, boolean leap) {
+    switch (month) {
+      case 2:
+        return leap ? 29 : 28;
+      case 4:
+      case 6:
+      case 9:
+      case 11:
+        return 30;
+      default:
+        return 31;
+    }
+  }
+
+  /** Same arithmetic as {@code LocalDate.toEpochDay()} for years 0..9999. */
+  private static long epochDay(long y, long m, int day, boolean leap) {
+    long total = 365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+    total += (367 * m - 362) / 12;
+    total += day - 1;
+    if (m > 2) {
+      total--;
+      if (!leap) {
+        total--;
+      }
+    }
+    return total - 719_528L; // days from 0000-01-01 to 1970-01-01
   }
 
   static Instant fromEpochMillis(long millis) {

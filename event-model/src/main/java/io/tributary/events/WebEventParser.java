@@ -1,17 +1,19 @@
 package io.tributary.events;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,6 +28,14 @@ import java.util.Map;
  * top-level fields are kept, in input order, in {@link WebEvent#getExtraFields()}.
  *
  * <p>Instances are immutable and thread-safe; create one and reuse it.
+ *
+ * <p>Implementation: the hot path reads the bytes once with Jackson's streaming parser (the whole
+ * document is read before any contract check, so JSON errors always win over contract errors),
+ * skips the UTF-8 decoder for pure-ASCII payloads, and writes {@code properties}/extra fields as
+ * the same compact text the tree model produced. Payloads that are not a single well-formed JSON
+ * object take the original character-based tree path, which words those rejections (Jackson
+ * message, line and column). {@code WebEventParserEquivalenceTest} checks all of this against the
+ * pre-optimisation implementation.
  */
 public final class WebEventParser {
   private static final int MAX_DETAIL_CHARS = 200;
@@ -63,6 +73,382 @@ public final class WebEventParser {
           null,
           "payload: " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
     }
+    // Pure ASCII is valid UTF-8 without a BOM: skip the decoder on the common path.
+    if (!isAscii(payload)) {
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(payload));
+      } catch (CharacterCodingException e) {
+        return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
+      }
+      if (payload.length >= 3
+          && (payload[0] & 0xff) == 0xEF
+          && (payload[1] & 0xff) == 0xBB
+          && (payload[2] & 0xff) == 0xBF) {
+        return ParseResult.rejected(
+            RejectReason.NOT_JSON, null, "payload: starts with a byte order mark");
+      }
+    }
+    Fields fields = readStreaming(payload);
+    if (fields == null) {
+      // Not a plain well-formed object (syntax error, not an object, trailing content, ...): rare,
+      // and the exact rejection (Jackson message, line/column counted in chars) comes from the
+      // character-based tree parser, so take that path.
+      return parseWithTree(payload);
+    }
+    return check(fields);
+  }
+
+  private static boolean isAscii(byte[] b) {
+    int acc = 0;
+    for (byte x : b) {
+      acc |= x;
+    }
+    return acc >= 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Collected document: per known field its token kind and value, plus properties/extras as text.
+
+  private static final byte ABSENT = 0;
+  private static final byte NULL = 1;
+  private static final byte STRING = 2;
+  private static final byte INT = 3; // value: Integer, Long or BigInteger (as the tree's nodes)
+  private static final byte FLOAT = 4; // value: BigDecimal, or Double (see readFloat)
+  private static final byte TRUE = 5;
+  private static final byte FALSE = 6;
+  private static final byte OBJECT = 7; // value: compact JSON text (properties only)
+  private static final byte ARRAY = 8;
+
+  private static final int I_SCHEMA_VERSION = 0;
+  private static final int I_EVENT_ID = 1;
+  private static final int I_EVENT_TYPE = 2;
+  private static final int I_EVENT_TIMESTAMP = 3;
+  private static final int I_USER_ID = 4;
+  private static final int I_SESSION_ID = 5;
+  private static final int I_PAGE_URL = 6;
+  private static final int I_REFERRER = 7;
+  private static final int I_USER_AGENT = 8;
+  private static final int I_DEVICE = 9;
+  private static final int I_COUNTRY = 10;
+  private static final int I_ORDER_ID = 11;
+  private static final int I_PROPERTIES = 12;
+
+  private static final class Fields {
+    final byte[] kind = new byte[13];
+    final Object[] value = new Object[13];
+    String extras;
+  }
+
+  /** Index of a known field in {@link WebEventContract#KNOWN_FIELDS}, or -1. */
+  private static int knownIndex(String name) {
+    switch (name) {
+      case WebEventContract.SCHEMA_VERSION_FIELD:
+        return I_SCHEMA_VERSION;
+      case WebEventContract.EVENT_ID:
+        return I_EVENT_ID;
+      case WebEventContract.EVENT_TYPE:
+        return I_EVENT_TYPE;
+      case WebEventContract.EVENT_TIMESTAMP:
+        return I_EVENT_TIMESTAMP;
+      case WebEventContract.USER_ID:
+        return I_USER_ID;
+      case WebEventContract.SESSION_ID:
+        return I_SESSION_ID;
+      case WebEventContract.PAGE_URL:
+        return I_PAGE_URL;
+      case WebEventContract.REFERRER:
+        return I_REFERRER;
+      case WebEventContract.USER_AGENT:
+        return I_USER_AGENT;
+      case WebEventContract.DEVICE:
+        return I_DEVICE;
+      case WebEventContract.COUNTRY:
+        return I_COUNTRY;
+      case WebEventContract.ORDER_ID:
+        return I_ORDER_ID;
+      case WebEventContract.PROPERTIES:
+        return I_PROPERTIES;
+      default:
+        return -1;
+    }
+  }
+
+  /**
+   * Reads the whole document with the streaming parser (so syntax errors, duplicate keys and
+   * trailing content anywhere are found before any contract check). Returns null when the payload
+   * is not exactly one well-formed JSON object, or on any other surprise; the caller then uses the
+   * tree path, which produces the authoritative rejection.
+   */
+  private static Fields readStreaming(byte[] payload) {
+    // Jackson's byte bootstrapper guesses UTF-16/32 from zero bytes among the first four; the
+    // tree path decodes as UTF-8 only, so leave such payloads to it.
+    for (int i = 0, n = Math.min(4, payload.length); i < n; i++) {
+      if (payload[i] == 0) {
+        return null;
+      }
+    }
+    StringBuilder extras = null;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Fields f = new Fields();
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken t = p.nextToken();
+        int i = knownIndex(name);
+        if (i < 0) {
+          if (extras == null) {
+            extras = new StringBuilder(64).append('{');
+          }
+          fieldName(extras, name);
+          copy(p, t, extras);
+          continue;
+        }
+        switch (t) {
+          case VALUE_STRING:
+            f.kind[i] = STRING;
+            f.value[i] = p.getText();
+            break;
+          case VALUE_NUMBER_INT:
+            f.kind[i] = INT;
+            f.value[i] = readInt(p);
+            break;
+          case VALUE_NUMBER_FLOAT:
+            f.kind[i] = FLOAT;
+            f.value[i] = readFloat(p);
+            break;
+          case VALUE_TRUE:
+            f.kind[i] = TRUE;
+            break;
+          case VALUE_FALSE:
+            f.kind[i] = FALSE;
+            break;
+          case VALUE_NULL:
+            f.kind[i] = NULL;
+            break;
+          case START_OBJECT:
+            f.kind[i] = OBJECT;
+            if (i == I_PROPERTIES) {
+              StringBuilder out = new StringBuilder(128);
+              copy(p, t, out);
+              f.value[i] = out.toString();
+            } else {
+              copy(p, t, null);
+            }
+            break;
+          case START_ARRAY:
+            f.kind[i] = ARRAY;
+            copy(p, t, null);
+            break;
+          default:
+            return null;
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return null; // trailing content: the tree path words the error
+      }
+      if (extras != null) {
+        f.extras = extras.append('}').toString();
+      }
+      return f;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Appends the value starting at the current token {@code t} to {@code out} as compact JSON (or
+   * only reads it when {@code out} is null), converting every number exactly as the tree model
+   * does, so number errors surface the same way. The text is byte-for-byte what {@code
+   * Json.compact} of the tree writes (checked by the differential test); a hand-written writer
+   * because creating a Jackson generator per event cost more than the parse itself.
+   */
+  private static void copy(JsonParser p, JsonToken t, StringBuilder out) throws IOException {
+    int depth = 0;
+    while (true) {
+      switch (t) {
+        case START_OBJECT:
+          depth++;
+          if (out != null) {
+            comma(out).append('{');
+          }
+          break;
+        case START_ARRAY:
+          depth++;
+          if (out != null) {
+            comma(out).append('[');
+          }
+          break;
+        case END_OBJECT:
+          depth--;
+          if (out != null) {
+            out.append('}');
+          }
+          break;
+        case END_ARRAY:
+          depth--;
+          if (out != null) {
+            out.append(']');
+          }
+          break;
+        case FIELD_NAME:
+          if (out != null) {
+            fieldName(out, p.currentName());
+          }
+          break;
+        case VALUE_STRING:
+          if (out != null) {
+            quoted(comma(out), p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          }
+          break;
+        case VALUE_NUMBER_INT:
+          number(out, readInt(p));
+          break;
+        case VALUE_NUMBER_FLOAT:
+          number(out, readFloat(p));
+          break;
+        case VALUE_TRUE:
+          if (out != null) {
+            comma(out).append("true");
+          }
+          break;
+        case VALUE_FALSE:
+          if (out != null) {
+            comma(out).append("false");
+          }
+          break;
+        case VALUE_NULL:
+          if (out != null) {
+            comma(out).append("null");
+          }
+          break;
+        default:
+          throw new IllegalStateException("unexpected token " + t);
+      }
+      if (depth == 0) {
+        return;
+      }
+      t = p.nextToken();
+      if (t == null) {
+        throw new IllegalStateException("unexpected end of input");
+      }
+    }
+  }
+
+  /**
+   * Appends the separator a new element needs: none right after '{', '[' or a field name's ':'
+   * (no value or closed container can end with ':'), else a comma.
+   */
+  private static StringBuilder comma(StringBuilder out) {
+    int n = out.length();
+    if (n > 0) {
+      char last = out.charAt(n - 1);
+      if (last != '{' && last != '[' && last != ':') {
+        out.append(',');
+      }
+    }
+    return out;
+  }
+
+  private static void fieldName(StringBuilder out, String name) {
+    quoted(comma(out), name.toCharArray(), 0, name.length()).append(':');
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** Jackson's default escaping: '"', '\\' and control characters only; all else verbatim. */
+  private static StringBuilder quoted(StringBuilder out, char[] c, int off, int len) {
+    out.append('"');
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; i++) {
+      char ch = c[i];
+      if (ch >= 0x20 && ch != '"' && ch != '\\') {
+        continue;
+      }
+      out.append(c, start, i - start);
+      start = i + 1;
+      switch (ch) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        default:
+          out.append("\\u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
+          break;
+      }
+    }
+    out.append(c, start, end - start);
+    return out.append('"');
+  }
+
+  /** As Jackson writes these Number types; a non-finite double is quoted (QUOTE_NON_NUMERIC_NUMBERS). */
+  private static void number(StringBuilder out, Number n) {
+    if (out == null) {
+      return;
+    }
+    comma(out);
+    if (n instanceof Double && !Double.isFinite(n.doubleValue())) {
+      out.append('"').append(n).append('"');
+    } else {
+      out.append(n.toString());
+    }
+  }
+
+  /** Same calls as Jackson 2.15's tree deserializer: IntNode, LongNode or BigIntegerNode. */
+  private static Number readInt(JsonParser p) throws IOException {
+    JsonParser.NumberType nt = p.getNumberType();
+    if (nt == JsonParser.NumberType.INT) {
+      return p.getIntValue();
+    }
+    if (nt == JsonParser.NumberType.LONG) {
+      return p.getLongValue();
+    }
+    return p.getBigIntegerValue();
+  }
+
+  /**
+   * Same calls as Jackson 2.15's tree deserializer with USE_BIG_DECIMAL_FOR_FLOATS: a BigDecimal
+   * (trailing zeros kept), except that a value overflowing a double (e.g. {@code 1e400}) becomes
+   * a Double infinity there (the parser's isNaN() check), and so it does here.
+   */
+  private static Number readFloat(JsonParser p) throws IOException {
+    JsonParser.NumberType nt = p.getNumberType();
+    if (nt == JsonParser.NumberType.BIG_DECIMAL) {
+      return p.getDecimalValue();
+    }
+    if (p.isNaN()) {
+      return p.getDoubleValue();
+    }
+    return p.getDecimalValue();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rare path: the character-based tree parser (the pre-optimisation implementation).
+
+  private static ParseResult parseWithTree(byte[] payload) {
     String text;
     try {
       text =
@@ -98,114 +484,57 @@ public final class WebEventParser {
           null,
           "payload: expected a JSON object, got " + typeName(root));
     }
-    try {
-      return ParseResult.accepted(toEvent((ObjectNode) root));
-    } catch (ContractViolation v) {
-      return ParseResult.rejected(v.toRejection());
-    }
+    return check(fromTree((ObjectNode) root));
   }
 
-  private static WebEvent toEvent(ObjectNode root) {
-    checkSchemaVersion(root.get(WebEventContract.SCHEMA_VERSION_FIELD));
-    WebEvent.Builder b = WebEvent.builder();
-    b.eventId(WebEventContract.checkEventId(string(root, WebEventContract.EVENT_ID)));
-    b.eventType(WebEventContract.checkEventType(string(root, WebEventContract.EVENT_TYPE)));
-    b.eventTimestamp(timestamp(root.get(WebEventContract.EVENT_TIMESTAMP)));
-    b.userId(string(root, WebEventContract.USER_ID));
-    b.sessionId(string(root, WebEventContract.SESSION_ID));
-    b.pageUrl(string(root, WebEventContract.PAGE_URL));
-    b.referrer(string(root, WebEventContract.REFERRER));
-    b.userAgent(string(root, WebEventContract.USER_AGENT));
-    b.device(WebEventContract.checkDevice(string(root, WebEventContract.DEVICE)));
-    b.country(WebEventContract.checkCountry(string(root, WebEventContract.COUNTRY)));
-    b.orderId(string(root, WebEventContract.ORDER_ID));
-    JsonNode props = root.get(WebEventContract.PROPERTIES);
-    if (props != null && !props.isNull()) {
-      if (!props.isObject()) {
-        throw wrongType(WebEventContract.PROPERTIES, "a JSON object", props);
-      }
-      b.properties(Json.compact(props));
-    }
+  private static Fields fromTree(ObjectNode root) {
+    Fields f = new Fields();
     ObjectNode extras = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      if (!WebEventContract.isKnownField(field.getKey())) {
+      int i = knownIndex(field.getKey());
+      if (i < 0) {
         if (extras == null) {
           extras = Json.MAPPER.createObjectNode();
         }
         extras.set(field.getKey(), field.getValue());
+        continue;
+      }
+      JsonNode node = field.getValue();
+      switch (node.getNodeType()) {
+        case STRING:
+          f.kind[i] = STRING;
+          f.value[i] = node.textValue();
+          break;
+        case NUMBER:
+          f.kind[i] = node.isIntegralNumber() ? INT : FLOAT;
+          f.value[i] = node.numberValue();
+          break;
+        case BOOLEAN:
+          f.kind[i] = node.booleanValue() ? TRUE : FALSE;
+          break;
+        case NULL:
+          f.kind[i] = NULL;
+          break;
+        case OBJECT:
+          f.kind[i] = OBJECT;
+          f.value[i] = Json.compact(node);
+          break;
+        case ARRAY:
+          f.kind[i] = ARRAY;
+          break;
+        default:
+          throw new IllegalStateException("unexpected node " + node.getNodeType());
       }
     }
     if (extras != null) {
-      b.extraFields(Json.compact(extras));
+      f.extras = Json.compact(extras);
     }
-    return b.buildTrusted();
-  }
-
-  private static void checkSchemaVersion(JsonNode node) {
-    String f = WebEventContract.SCHEMA_VERSION_FIELD;
-    if (node == null || node.isNull()) {
-      return; // defaults to the current version
-    }
-    if (!node.isIntegralNumber()) {
-      throw wrongType(f, "an integer", node);
-    }
-    if (!node.canConvertToInt() || node.intValue() != WebEventContract.SCHEMA_VERSION) {
-      throw new ContractViolation(
-          RejectReason.UNSUPPORTED_SCHEMA_VERSION,
-          f,
-          f + ": " + WebEventContract.excerpt(node.asText()) + " is not supported (supported: "
-              + WebEventContract.SCHEMA_VERSION + ")");
-    }
-  }
-
-  /** A nullable string field; absent and null both give null. Required-ness is checked by callers. */
-  private static String string(ObjectNode root, String field) {
-    JsonNode node = root.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      throw wrongType(field, "a string", node);
-    }
-    return node.textValue();
-  }
-
-  private static Instant timestamp(JsonNode node) {
-    String f = WebEventContract.EVENT_TIMESTAMP;
-    if (node == null || node.isNull()) {
-      throw WebEventContract.missing(f);
-    }
-    if (node.isTextual()) {
-      return WebEventContract.parseTimestamp(node.textValue());
-    }
-    if (node.isIntegralNumber()) {
-      if (!node.canConvertToLong()) {
-        throw new ContractViolation(
-            RejectReason.BAD_TIMESTAMP,
-            f,
-            f + ": " + WebEventContract.excerpt(node.asText()) + " does not fit epoch millis");
-      }
-      return WebEventContract.fromEpochMillis(node.longValue());
-    }
-    if (node.isNumber()) {
-      throw new ContractViolation(
-          RejectReason.BAD_TIMESTAMP,
-          f,
-          f + ": " + WebEventContract.excerpt(node.asText())
-              + " is not ISO-8601 with a zone nor epoch millis (epoch millis must be an integer)");
-    }
-    throw wrongType(f, "an ISO-8601 string or an integer", node);
-  }
-
-  private static ContractViolation wrongType(String field, String expected, JsonNode got) {
-    return new ContractViolation(
-        RejectReason.WRONG_TYPE, field, field + ": expected " + expected + ", got " + typeName(got));
+    return f;
   }
 
   private static String typeName(JsonNode node) {
-    JsonNodeType type = node.getNodeType();
-    switch (type) {
+    switch (node.getNodeType()) {
       case ARRAY:
         return "array";
       case OBJECT:
@@ -219,7 +548,151 @@ public final class WebEventParser {
       case NULL:
         return "null";
       default:
-        return type.name().toLowerCase(Locale.ROOT);
+        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Contract checks, in contract order; the first failure wins.
+
+  private static ParseResult check(Fields f) {
+    try {
+      return ParseResult.accepted(toEvent(f));
+    } catch (ContractViolation v) {
+      return ParseResult.rejected(v.toRejection());
+    }
+  }
+
+  private static WebEvent toEvent(Fields f) {
+    checkSchemaVersion(f);
+    WebEvent.Builder b = WebEvent.builder();
+    b.eventId(WebEventContract.checkEventId(string(f, I_EVENT_ID)));
+    b.eventType(WebEventContract.checkEventType(string(f, I_EVENT_TYPE)));
+    b.eventTimestamp(timestamp(f));
+    b.userId(string(f, I_USER_ID));
+    b.sessionId(string(f, I_SESSION_ID));
+    b.pageUrl(string(f, I_PAGE_URL));
+    b.referrer(string(f, I_REFERRER));
+    b.userAgent(string(f, I_USER_AGENT));
+    b.device(WebEventContract.checkDevice(string(f, I_DEVICE)));
+    b.country(WebEventContract.checkCountry(string(f, I_COUNTRY)));
+    b.orderId(string(f, I_ORDER_ID));
+    byte props = f.kind[I_PROPERTIES];
+    if (props != ABSENT && props != NULL) {
+      if (props != OBJECT) {
+        throw wrongType(f, I_PROPERTIES, "a JSON object");
+      }
+      b.properties((String) f.value[I_PROPERTIES]);
+    }
+    if (f.extras != null) {
+      b.extraFields(f.extras);
+    }
+    return b.buildTrusted();
+  }
+
+  private static void checkSchemaVersion(Fields f) {
+    String name = WebEventContract.SCHEMA_VERSION_FIELD;
+    byte kind = f.kind[I_SCHEMA_VERSION];
+    if (kind == ABSENT || kind == NULL) {
+      return; // defaults to the current version
+    }
+    if (kind != INT) {
+      throw wrongType(f, I_SCHEMA_VERSION, "an integer");
+    }
+    Number n = (Number) f.value[I_SCHEMA_VERSION];
+    if (!fitsInt(n) || n.intValue() != WebEventContract.SCHEMA_VERSION) {
+      throw new ContractViolation(
+          RejectReason.UNSUPPORTED_SCHEMA_VERSION,
+          name,
+          name + ": " + WebEventContract.excerpt(n.toString()) + " is not supported (supported: "
+              + WebEventContract.SCHEMA_VERSION + ")");
+    }
+  }
+
+  /** A nullable string field; absent and null both give null. Required-ness is checked by callers. */
+  private static String string(Fields f, int i) {
+    byte kind = f.kind[i];
+    if (kind == ABSENT || kind == NULL) {
+      return null;
+    }
+    if (kind != STRING) {
+      throw wrongType(f, i, "a string");
+    }
+    return (String) f.value[i];
+  }
+
+  private static Instant timestamp(Fields f) {
+    String name = WebEventContract.EVENT_TIMESTAMP;
+    byte kind = f.kind[I_EVENT_TIMESTAMP];
+    Object v = f.value[I_EVENT_TIMESTAMP];
+    switch (kind) {
+      case ABSENT:
+      case NULL:
+        throw WebEventContract.missing(name);
+      case STRING:
+        return WebEventContract.parseTimestamp((String) v);
+      case INT:
+        if (!fitsLong((Number) v)) {
+          throw new ContractViolation(
+              RejectReason.BAD_TIMESTAMP,
+              name,
+              name + ": " + WebEventContract.excerpt(v.toString()) + " does not fit epoch millis");
+        }
+        return WebEventContract.fromEpochMillis(((Number) v).longValue());
+      case FLOAT:
+        throw new ContractViolation(
+            RejectReason.BAD_TIMESTAMP,
+            name,
+            name + ": " + WebEventContract.excerpt(v.toString())
+                + " is not ISO-8601 with a zone nor epoch millis (epoch millis must be an integer)");
+      default:
+        throw wrongType(f, I_EVENT_TIMESTAMP, "an ISO-8601 string or an integer");
+    }
+  }
+
+  // Integer/Long/BigInteger/BigDecimal/Double toString() equal the tree nodes' asText().
+
+  private static boolean fitsInt(Number n) {
+    if (n instanceof Integer) {
+      return true;
+    }
+    if (n instanceof Long) {
+      return n.longValue() >= Integer.MIN_VALUE && n.longValue() <= Integer.MAX_VALUE;
+    }
+    return ((BigInteger) n).bitLength() < 32;
+  }
+
+  private static boolean fitsLong(Number n) {
+    if (n instanceof Integer || n instanceof Long) {
+      return true;
+    }
+    return ((BigInteger) n).bitLength() < 64;
+  }
+
+  private static ContractViolation wrongType(Fields f, int i, String expected) {
+    String field = WebEventContract.KNOWN_FIELDS.get(i);
+    return new ContractViolation(
+        RejectReason.WRONG_TYPE, field, field + ": expected " + expected + ", got " + typeName(f, i));
+  }
+
+  private static String typeName(Fields f, int i) {
+    Object v = f.value[i];
+    switch (f.kind[i]) {
+      case ARRAY:
+        return "array";
+      case OBJECT:
+        return "object";
+      case TRUE:
+        return "boolean true";
+      case FALSE:
+        return "boolean false";
+      case INT:
+      case FLOAT:
+        return "number " + WebEventContract.excerpt(v.toString());
+      case STRING:
+        return "string " + WebEventContract.quote((String) v);
+      default:
+        return "null";
     }
   }
 
