@@ -1,6 +1,7 @@
 package io.tributary.delta;
 
 import io.delta.kernel.types.StructType;
+import io.tributary.delta.parquet.DictionaryAdvisor;
 import io.tributary.delta.parquet.ParquetFileAppender;
 import io.tributary.delta.parquet.RowDataWriteSupport;
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
   private final PartitionComputer partitions;
   private final FileStatistics statistics;
   private final ParquetFileAppender.Settings settings;
+  private final DictionaryAdvisor dictionaries = new DictionaryAdvisor();
   private final Map<String, String> fileMetadata;
   private final Configuration hadoopConf;
   private final FileSystem fs;
@@ -118,7 +120,12 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
             "part-%05d-%s.c000%s.parquet", subtask, UUID.randomUUID(), settings.extension());
     Path path = new Path(tableRoot, PartitionComputer.directory(partitions.render(key)) + name);
     return new ParquetFileAppender(
-        fs, path, hadoopConf, new RowDataWriteSupport(rowType, dataFieldIndexes, fileMetadata), settings);
+        fs,
+        path,
+        hadoopConf,
+        new RowDataWriteSupport(rowType, dataFieldIndexes, fileMetadata),
+        settings,
+        dictionaries.nextFilePlainColumns());
   }
 
   private void finish(PartitionComputer.Key key, ParquetFileAppender file) throws IOException {
@@ -127,6 +134,7 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
       lastKey = null;
     }
     file.close();
+    dictionaries.learn(file.footer(), file.plainColumns());
     long now = System.currentTimeMillis();
     closed.add(
         new DataFile(

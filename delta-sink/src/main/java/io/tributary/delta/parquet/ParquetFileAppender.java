@@ -1,6 +1,8 @@
 package io.tributary.delta.parquet;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Set;
 import org.apache.flink.table.data.RowData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -23,6 +25,7 @@ public final class ParquetFileAppender implements AutoCloseable {
   private final Path path;
   private final CountingOutputFile output;
   private final ParquetWriter<RowData> writer;
+  private final Set<String> plainColumns;
   private long records;
   private ParquetMetadata footer;
 
@@ -44,20 +47,45 @@ public final class ParquetFileAppender implements AutoCloseable {
     }
   }
 
+  /** A file that tries dictionary encoding for every column. */
   public ParquetFileAppender(
       FileSystem fs, Path path, Configuration conf, WriteSupport<RowData> support, Settings settings)
       throws IOException {
+    this(fs, path, conf, support, settings, Collections.emptySet());
+  }
+
+  /**
+   * @param plainColumns columns (dot paths) written without a dictionary, e.g. from a {@link
+   *     DictionaryAdvisor}; every other column tries dictionary encoding
+   */
+  public ParquetFileAppender(
+      FileSystem fs,
+      Path path,
+      Configuration conf,
+      WriteSupport<RowData> support,
+      Settings settings,
+      Set<String> plainColumns)
+      throws IOException {
     this.path = path;
     this.output = new CountingOutputFile(fs, path);
-    this.writer =
+    this.plainColumns = plainColumns;
+    Builder builder =
         new Builder(output, support)
             .withConf(conf)
             .withCompressionCodec(settings.codec)
             .withRowGroupSize(settings.rowGroupSize)
             .withPageSize(settings.pageSize)
             .withDictionaryEncoding(true)
-            .withWriteMode(ParquetFileWriter.Mode.CREATE)
-            .build();
+            .withWriteMode(ParquetFileWriter.Mode.CREATE);
+    for (String column : plainColumns) {
+      builder.withDictionaryEncoding(column, false);
+    }
+    this.writer = builder.build();
+  }
+
+  /** The columns this file writes without a dictionary. */
+  public Set<String> plainColumns() {
+    return plainColumns;
   }
 
   public void write(RowData row) throws IOException {
