@@ -5,30 +5,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
-import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
-import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
-import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.runtime.jobmaster.JobResult;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
@@ -53,22 +38,11 @@ import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
  * are unchanged.
  */
 final class FlinkRuns {
-  private final MiniCluster cluster;
+  private final MiniClusterJobs cluster;
   private final int parallelism;
   private final Duration checkpointInterval;
   private final boolean objectReuse;
   private final boolean immediateFinalCheckpoint;
-
-  /** Timing of one job. */
-  static final class JobRun {
-    /** Submission to FINISHED (after the final checkpoint and commit). */
-    double seconds;
-    /** Submission to the last row generated. */
-    double generatedSeconds;
-    /** Flink's own job run time (scheduling included, submission excluded). */
-    double netSeconds;
-    long checkpoints;
-  }
 
   FlinkRuns(int parallelism, Duration checkpointInterval, boolean objectReuse, boolean immediateFinalCheckpoint)
       throws Exception {
@@ -76,22 +50,11 @@ final class FlinkRuns {
     this.checkpointInterval = checkpointInterval;
     this.objectReuse = objectReuse;
     this.immediateFinalCheckpoint = immediateFinalCheckpoint;
-    Configuration conf = new Configuration();
-    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-    conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    this.cluster =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .build());
-    cluster.start();
+    this.cluster = new MiniClusterJobs(parallelism, new Configuration());
   }
 
   /** Tributary's Delta sink into a new table at {@code tablePath} (created before timing). */
-  JobRun delta(String tablePath, long rows, int days) throws Exception {
+  MiniClusterJobs.JobRun delta(String tablePath, long rows, int days) throws Exception {
     String run = "delta-" + UUID.randomUUID();
     StreamExecutionEnvironment env = env();
     DeltaSink sink =
@@ -109,7 +72,7 @@ final class FlinkRuns {
    * ({@code event_date=...} buckets, the column left out of the files), codec, row group and page
    * size as the Delta sink's defaults, rolling on every checkpoint.
    */
-  JobRun fileSink(java.nio.file.Path dir, long rows, int days) throws Exception {
+  MiniClusterJobs.JobRun fileSink(java.nio.file.Path dir, long rows, int days) throws Exception {
     String run = "filesink-" + UUID.randomUUID();
     StreamExecutionEnvironment env = env();
     org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
@@ -135,7 +98,7 @@ final class FlinkRuns {
    * The same job with a sink that drops every row: what the source, chaining and checkpointing
    * cost without writing anything (a floor for the two Flink writers, not a writer).
    */
-  JobRun discard(long rows, int days) throws Exception {
+  MiniClusterJobs.JobRun discard(long rows, int days) throws Exception {
     String run = "noop-" + UUID.randomUUID();
     StreamExecutionEnvironment env = env();
     source(env, rows, days, run).sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
@@ -157,77 +120,13 @@ final class FlinkRuns {
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events").uid("events");
   }
 
-  private JobRun execute(StreamExecutionEnvironment env, String name, String run, long rows) throws Exception {
+  private MiniClusterJobs.JobRun execute(StreamExecutionEnvironment env, String name, String run, long rows) throws Exception {
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(name);
-    JobGraph job = graph.getJobGraph();
-    JobRun out = new JobRun();
     try {
-      long start = System.nanoTime();
-      JobID id = cluster.submitJob(job).get().getJobID();
-      CompletableFuture<JobResult> result = cluster.requestJobResult(id);
-      long generated = -1;
-      while (!result.isDone()) {
-        if (generated < 0 && EventRows.Progress.generated(run) >= rows) {
-          generated = System.nanoTime();
-        }
-        if (generated >= 0 && immediateFinalCheckpoint) {
-          // The input is exhausted: checkpoint now instead of waiting for the next interval.
-          // Repeated if the job does not finish, in case that checkpoint raced the end of input.
-          // A checkpoint already running may be the final one: let it finish first.
-          if (checkpointInProgress(id)) {
-            await(result, 20);
-            continue;
-          }
-          boolean completed;
-          try {
-            cluster.triggerCheckpoint(id, CheckpointType.CONFIGURED).get(60, TimeUnit.SECONDS);
-            completed = true;
-          } catch (ExecutionException | TimeoutException e) {
-            completed = false; // declined, e.g. the job is already finishing: the loop re-checks
-          }
-          await(result, completed ? 1_000 : 50);
-        } else {
-          await(result, 2);
-        }
-      }
-      long end = System.nanoTime();
-      JobResult r = result.get();
-      r.toJobExecutionResult(getClass().getClassLoader()); // throws the job's failure
-      out.seconds = (end - start) / 1e9;
-      out.generatedSeconds = ((generated < 0 ? end : generated) - start) / 1e9;
-      out.netSeconds = r.getNetRuntime() / 1e3;
-      out.checkpoints = completedCheckpoints(id);
-      return out;
+      return cluster.run(graph.getJobGraph(), () -> EventRows.Progress.generated(run), rows, immediateFinalCheckpoint);
     } finally {
       EventRows.Progress.forget(run);
-    }
-  }
-
-  private static void await(CompletableFuture<?> f, long millis) throws InterruptedException {
-    try {
-      f.get(millis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // still running, or failed: the caller looks at the result
-    }
-  }
-
-  private boolean checkpointInProgress(JobID id) {
-    try {
-      CheckpointStatsSnapshot stats = cluster.getExecutionGraph(id).get(5, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
-      return stats != null && stats.getCounts().getNumberOfInProgressCheckpoints() > 0;
-    } catch (Exception e) {
-      return false; // finished or finishing: the caller's loop re-checks the result
-    }
-  }
-
-  private long completedCheckpoints(JobID id) {
-    try {
-      ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(id).get(30, TimeUnit.SECONDS);
-      CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
-      return stats == null ? -1 : stats.getCounts().getNumberOfCompletedCheckpoints();
-    } catch (Exception e) {
-      return -1;
     }
   }
 

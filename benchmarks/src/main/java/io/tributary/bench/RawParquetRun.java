@@ -1,6 +1,7 @@
 package io.tributary.bench;
 
 import io.tributary.delta.DeltaSinkOptions;
+import io.tributary.delta.parquet.DictionaryAdvisor;
 import io.tributary.delta.parquet.ParquetFileAppender;
 import io.tributary.delta.parquet.RowDataWriteSupport;
 import java.io.IOException;
@@ -86,6 +87,7 @@ final class RawParquetRun {
     for (int d = 0; d < days; d++) {
       dirs[d] = EventRows.PARTITION_COLUMN + "=" + LocalDate.ofEpochDay(EventRows.FIRST_DAY + d) + "/";
     }
+    DictionaryAdvisor dictionaries = new DictionaryAdvisor(); // as the sink's writer does
     long files = 0;
     for (long i = from; i < to; i++) {
       row.set(i);
@@ -99,12 +101,14 @@ final class RawParquetRun {
                 new Path(root, dirs[d] + name),
                 conf,
                 new RowDataWriteSupport(EventRows.ROW_TYPE, EventRows.DATA_FIELDS, metadata),
-                settings);
+                settings,
+                dictionaries.nextFilePlainColumns());
         open[d] = file;
       }
       file.write(row);
       if (file.records() % SIZE_CHECK_INTERVAL == 0 && file.estimatedSize() >= targetFileSize) {
         file.close();
+        dictionaries.learn(file.footer(), file.plainColumns());
         open[d] = null;
         files++;
       }

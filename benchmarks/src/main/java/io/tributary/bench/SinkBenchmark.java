@@ -320,20 +320,20 @@ public final class SinkBenchmark {
           }
         case DELTA:
           {
-            FlinkRuns.JobRun j = flink.delta(dir.toString(), rows, o.days);
+            MiniClusterJobs.JobRun j = flink.delta(dir.toString(), rows, o.days);
             copy(j, r);
             break;
           }
         case FILESINK:
           {
             Files.createDirectories(dir);
-            FlinkRuns.JobRun j = flink.fileSink(dir, rows, o.days);
+            MiniClusterJobs.JobRun j = flink.fileSink(dir, rows, o.days);
             copy(j, r);
             break;
           }
         case NOOP:
           {
-            FlinkRuns.JobRun j = flink.discard(rows, o.days);
+            MiniClusterJobs.JobRun j = flink.discard(rows, o.days);
             copy(j, r);
             break;
           }
@@ -361,7 +361,7 @@ public final class SinkBenchmark {
       return r;
     }
 
-    private static void copy(FlinkRuns.JobRun j, Result r) {
+    private static void copy(MiniClusterJobs.JobRun j, Result r) {
       r.seconds = j.seconds;
       r.generatedSeconds = j.generatedSeconds;
       r.netSeconds = j.netSeconds;

@@ -10,9 +10,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.to_date;
 
+import io.tributary.bench.MiniClusterJobs;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;
 import io.tributary.delta.DeltaSinkOptions;
+import io.tributary.delta.parquet.DictionaryAdvisor;
 import io.tributary.delta.parquet.ParquetFileAppender;
 import io.tributary.delta.parquet.RowDataWriteSupport;
 import io.tributary.events.ParseResult;
@@ -104,6 +106,8 @@ public final class SparkStreamingBenchmark {
     long seed = 42;
     long checkpointMillis = 5_000;
     boolean noDedupRun = true;
+    boolean spark = true;
+    int repeats = 1;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "tributary-spark-bench");
     Path out;
   }
@@ -134,71 +138,130 @@ public final class SparkStreamingBenchmark {
         o.events, (double) bytes / o.events, o.warmupEvents, (System.nanoTime() - t0) / 1e9);
 
     SparkSession spark = spark(o);
+    MiniClusterJobs flink = flinkCluster(o);
     List<String[]> rows = new ArrayList<>();
     boolean ok = true;
     try {
-      // 1. Spark.
-      sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"));
-      Phase sparkPhase = Phase.start();
-      double sparkSeconds = sparkRun(spark, o, o.dir.resolve("spark-input"), o.dir.resolve("spark-delta"));
-      sparkPhase.end();
-      double sparkLate = lastSparkLateHalfRowsPerSecond;
-      long sparkRows = spark.read().format("delta").load(o.dir.resolve("spark-delta").toString()).count();
-      ok &= check("Spark Delta table", sparkRows, o.events);
-
-      // 2. Tributary.
-      flinkRun(o, warmup, o.dir.resolve("tributary-warmup"), true);
-      Phase tributaryPhase = Phase.start();
-      double tributarySeconds = flinkRun(o, timed, o.dir.resolve("tributary"), true);
-      tributaryPhase.end();
-      String tributaryTable = config(o.dir.resolve("tributary")).atomicEventsTablePath();
-      long tributaryRows = spark.read().format("delta").load(tributaryTable).count();
-      ok &= check("Tributary Delta table", tributaryRows, o.events);
-      String sparkSchema = spark.read().format("delta").load(o.dir.resolve("spark-delta").toString()).schema().simpleString();
-      String tributarySchema = spark.read().format("delta").load(tributaryTable).schema().simpleString();
-      System.out.println("Spark table schema:     " + sparkSchema);
-      System.out.println("Tributary table schema: " + tributarySchema);
-      if (!sparkSchema.equals(tributarySchema)) {
-        System.out.println("NOTE: the schemas differ (nullability is not part of simpleString; see above)");
+      // Warm-ups (untimed), then --repeats rounds of every timed run, interleaved.
+      if (o.spark) {
+        sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"));
       }
-
-      // Diagnostic: the same pipeline without dedup (no keyBy, no keyed state), separating its cost.
-      Phase noDedupPhase = null;
-      double noDedupSeconds = Double.NaN;
-      if (o.noDedupRun) {
-        noDedupPhase = Phase.start();
-        noDedupSeconds = flinkRun(o, timed, o.dir.resolve("tributary-no-dedup"), false);
-        noDedupPhase.end();
-        long noDedupRows = spark.read().format("delta").load(config(o.dir.resolve("tributary-no-dedup")).atomicEventsTablePath()).count();
-        ok &= check("Tributary (no dedup) Delta table", noDedupRows, o.events);
-      }
-
-      // 3. Raw Parquet (ceiling), and parsing alone for reference.
+      flinkRun(flink, o, warmup, o.dir.resolve("tributary-warmup"), true);
       rawRun(o, warmup, o.dir.resolve("raw-warmup"), true);
-      Phase parsePhase = Phase.start();
-      double parseSeconds = parseOnly(o, timed);
-      parsePhase.end();
+      List<Timed> sparkRuns = new ArrayList<>();
+      List<Double> sparkLates = new ArrayList<>();
+      List<Timed> tributaryRuns = new ArrayList<>();
+      List<Timed> noDedupRuns = new ArrayList<>();
+      List<Timed> parseRuns = new ArrayList<>();
+      List<Timed> rawRuns = new ArrayList<>();
+      long sparkRows = -1;
+      long tributaryRows = -1;
       long[] rawRows = new long[1];
-      Phase rawPhase = Phase.start();
-      double rawSeconds = rawRun(o, timed, o.dir.resolve("raw-parquet"), true, rawRows);
-      rawPhase.end();
-      ok &= check("raw Parquet files", rawRows[0], o.events);
-      long rawRead = spark.read().parquet(o.dir.resolve("raw-parquet").toString()).count();
-      ok &= check("raw Parquet files (read by Spark)", rawRead, o.events);
+      for (int round = 1; round <= o.repeats; round++) {
+        String suffix = o.repeats == 1 ? "" : "-" + round;
+        if (o.spark) {
+          Path table = o.dir.resolve("spark-delta" + suffix);
+          Phase phase = Phase.start();
+          double seconds = sparkRun(spark, o, o.dir.resolve("spark-input"), table);
+          phase.end();
+          sparkRuns.add(new Timed(seconds, phase));
+          sparkLates.add(lastSparkLateHalfRowsPerSecond);
+          sparkRows = spark.read().format("delta").load(table.toString()).count();
+          ok &= check("Spark Delta table", sparkRows, o.events);
+        }
+
+        Path lake = o.dir.resolve("tributary" + suffix);
+        Phase phase = Phase.start();
+        double seconds = flinkRun(flink, o, timed, lake, true);
+        phase.end();
+        tributaryRuns.add(new Timed(seconds, phase));
+        String tributaryTable = config(lake).atomicEventsTablePath();
+        tributaryRows = spark.read().format("delta").load(tributaryTable).count();
+        ok &= check("Tributary Delta table", tributaryRows, o.events);
+        if (round == 1) {
+          String tributarySchema = spark.read().format("delta").load(tributaryTable).schema().simpleString();
+          System.out.println("Tributary table schema: " + tributarySchema);
+          if (o.spark) {
+            String sparkSchema =
+                spark.read().format("delta").load(o.dir.resolve("spark-delta" + suffix).toString()).schema().simpleString();
+            System.out.println("Spark table schema:     " + sparkSchema);
+            if (!sparkSchema.equals(tributarySchema)) {
+              System.out.println("NOTE: the schemas differ (nullability is not part of simpleString; see above)");
+            }
+          }
+        }
+
+        // Diagnostic: the same pipeline without dedup (no keyBy, no keyed state), separating its cost.
+        if (o.noDedupRun) {
+          Path noDedupLake = o.dir.resolve("tributary-no-dedup" + suffix);
+          phase = Phase.start();
+          seconds = flinkRun(flink, o, timed, noDedupLake, false);
+          phase.end();
+          noDedupRuns.add(new Timed(seconds, phase));
+          long noDedupRows = spark.read().format("delta").load(config(noDedupLake).atomicEventsTablePath()).count();
+          ok &= check("Tributary (no dedup) Delta table", noDedupRows, o.events);
+        }
+
+        // Raw Parquet (ceiling), and parsing alone for reference.
+        phase = Phase.start();
+        seconds = parseOnly(o, timed);
+        phase.end();
+        parseRuns.add(new Timed(seconds, phase));
+        Path rawDir = o.dir.resolve("raw-parquet" + suffix);
+        phase = Phase.start();
+        seconds = rawRun(o, timed, rawDir, true, rawRows);
+        phase.end();
+        rawRuns.add(new Timed(seconds, phase));
+        ok &= check("raw Parquet files", rawRows[0], o.events);
+        long rawRead = spark.read().parquet(rawDir.toString()).count();
+        ok &= check("raw Parquet files (read by Spark)", rawRead, o.events);
+      }
+      Timed sparkMedian = o.spark ? Timed.median(sparkRuns) : null;
+      double sparkSeconds = o.spark ? sparkMedian.seconds : Double.NaN;
+      Phase sparkPhase = o.spark ? sparkMedian.phase : null;
+      double sparkLate = o.spark ? median(sparkLates) : Double.NaN;
+      Timed tributaryMedian = Timed.median(tributaryRuns);
+      double tributarySeconds = tributaryMedian.seconds;
+      Phase tributaryPhase = tributaryMedian.phase;
+      Timed rawMedian = Timed.median(rawRuns);
+      double rawSeconds = rawMedian.seconds;
+      Phase rawPhase = rawMedian.phase;
+      Timed parseMedian = Timed.median(parseRuns);
+      double parseSeconds = parseMedian.seconds;
+      Phase parsePhase = parseMedian.phase;
+      Phase noDedupPhase = o.noDedupRun ? Timed.median(noDedupRuns).phase : null;
+      double noDedupSeconds = o.noDedupRun ? Timed.median(noDedupRuns).seconds : Double.NaN;
+      if (o.repeats > 1) {
+        System.out.println();
+        System.out.println("Every round (seconds / process CPU s); the tables below show each run's median round by wall time:");
+        if (o.spark) {
+          System.out.println("  Spark:                 " + Timed.list(sparkRuns));
+        }
+        System.out.println("  Tributary:             " + Timed.list(tributaryRuns));
+        if (o.noDedupRun) {
+          System.out.println("  Tributary (no dedup):  " + Timed.list(noDedupRuns));
+        }
+        System.out.println("  raw Parquet (ceiling): " + Timed.list(rawRuns));
+        System.out.println("  parse only:            " + Timed.list(parseRuns));
+      }
 
       double spark1 = o.events / sparkSeconds / o.cores;
       double trib1 = o.events / tributarySeconds / o.cores;
       double raw1 = o.events / rawSeconds / o.cores;
-      rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds, sparkPhase));
+      if (o.spark) {
+        rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds, sparkPhase));
+      }
       rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink)", o, tributarySeconds, tributaryPhase));
       rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds, rawPhase));
       if (noDedupPhase != null) {
         rows.add(row("(reference) Tributary without dedup (no keyBy, no keyed state)", o, noDedupSeconds, noDedupPhase));
       }
       rows.add(row("(reference) parse only, same parser, no output", o, parseSeconds, parsePhase));
-      rows.add(new String[] {"(reference) Spark, later half of its micro-batches only (sum of batch times)", "-",
-          String.format(Locale.ROOT, "%,.0f", sparkLate), String.format(Locale.ROOT, "%,.0f", sparkLate / o.cores), "-", "-", "-",
-          "-"});
+      if (o.spark) {
+        rows.add(new String[] {"(reference) Spark, later half of its micro-batches only (sum of batch times)", "-",
+            String.format(Locale.ROOT, "%,.0f", sparkLate), String.format(Locale.ROOT, "%,.0f", sparkLate / o.cores), "-", "-",
+            "-", "-"});
+      }
 
       StringBuilder md = new StringBuilder();
       md.append(String.format(Locale.ROOT,
@@ -212,15 +275,21 @@ public final class SparkStreamingBenchmark {
       for (String[] r : rows) {
         md.append("| ").append(String.join(" | ", r)).append(" |\n");
       }
-      md.append(String.format(Locale.ROOT, "%nTributary / Spark (per core): %.2fx (goal >= 3x: %s)%n", trib1 / spark1,
-          trib1 / spark1 >= 3 ? "met" : "NOT met"));
+      md.append(System.lineSeparator());
+      if (o.spark) {
+        md.append(String.format(Locale.ROOT, "Tributary / Spark (per core): %.2fx (goal >= 3x: %s)%n", trib1 / spark1,
+            trib1 / spark1 >= 3 ? "met" : "NOT met"));
+      }
       md.append(String.format(Locale.ROOT, "Tributary / raw Parquet ceiling: %.2fx (goal >= 0.85x: %s)%n", trib1 / raw1,
           trib1 / raw1 >= 0.85 ? "met" : "NOT met"));
-      md.append(String.format(Locale.ROOT, "Spark / raw Parquet ceiling: %.2fx%n", spark1 / raw1));
-      md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / Spark %.2fx, Tributary / raw %.2fx%n",
-          tributaryPhase.rowsPerCpuSecond(o.events) / sparkPhase.rowsPerCpuSecond(o.events),
+      if (o.spark) {
+        md.append(String.format(Locale.ROOT, "Spark / raw Parquet ceiling: %.2fx%n", spark1 / raw1));
+        md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / Spark %.2fx%n",
+            tributaryPhase.rowsPerCpuSecond(o.events) / sparkPhase.rowsPerCpuSecond(o.events)));
+        md.append(String.format(Locale.ROOT, "Tributary / Spark later-half micro-batches (per core): %.2fx%n", trib1 / (sparkLate / o.cores)));
+      }
+      md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / raw %.2fx%n",
           tributaryPhase.rowsPerCpuSecond(o.events) / rawPhase.rowsPerCpuSecond(o.events)));
-      md.append(String.format(Locale.ROOT, "Tributary / Spark later-half micro-batches (per core): %.2fx%n", trib1 / (sparkLate / o.cores)));
       md.append(String.format(Locale.ROOT, "Row counts: Spark table %,d, Tributary table %,d, raw files %,d (expected %,d)%n",
           sparkRows, tributaryRows, rawRows[0], o.events));
       System.out.println();
@@ -229,6 +298,7 @@ public final class SparkStreamingBenchmark {
         Files.writeString(o.out, md.toString());
       }
     } finally {
+      flink.close();
       spark.stop();
     }
     if (!ok) {
@@ -309,6 +379,38 @@ public final class SparkStreamingBenchmark {
         return "?";
       }
     }
+  }
+
+  /** One timed run: wall seconds and its CPU/GC figures. */
+  static final class Timed {
+    final double seconds;
+    final Phase phase;
+
+    Timed(double seconds, Phase phase) {
+      this.seconds = seconds;
+      this.phase = phase;
+    }
+
+    /** The run with the median wall time (the lower middle one for an even count). */
+    static Timed median(List<Timed> runs) {
+      List<Timed> sorted = new ArrayList<>(runs);
+      sorted.sort(java.util.Comparator.comparingDouble(t -> t.seconds));
+      return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    static String list(List<Timed> runs) {
+      StringBuilder sb = new StringBuilder();
+      for (Timed t : runs) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f / %.1f", t.seconds, t.phase.cpuSeconds()));
+      }
+      return sb.toString();
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get((sorted.size() - 1) / 2);
   }
 
   private static boolean check(String what, long actual, long expected) {
@@ -449,15 +551,20 @@ public final class SparkStreamingBenchmark {
     private static final long serialVersionUID = 1L;
     private transient byte[][] data;
     private transient String shard;
+    private transient AtomicLong produced;
+    private transient long count;
 
     @Override
     public void open(SourceReaderContext context) {
       data = payloads;
       shard = String.format(Locale.ROOT, "shardId-%012d", context.getIndexOfSubtask());
+      produced = new AtomicLong();
+      PRODUCED.add(produced);
     }
 
     @Override
     public KinesisRecord map(Long index) {
+      produced.lazySet(++count); // single writer: no contention with the other subtasks
       return new KinesisRecord(data[(int) (long) index], "generator", shard, Long.toString(index), System.currentTimeMillis());
     }
   }
@@ -470,15 +577,24 @@ public final class SparkStreamingBenchmark {
     return EventsJobConfig.from(JobParameters.of(p), new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
   }
 
-  static double flinkRun(Options o, byte[][] data, Path lake, boolean dedup) throws Exception {
-    payloads = data;
-    EventsJobConfig config = config(lake);
+  /**
+   * The MiniCluster every Tributary run is submitted to: started once before anything is timed,
+   * as the SparkSession is. Checkpoints go to local disk (the dedup state outgrows the
+   * JobManager's 5 MB in-memory storage).
+   */
+  static MiniClusterJobs flinkCluster(Options o) throws Exception {
     Configuration conf = new Configuration();
-    // The dedup state outgrows the JobManager's 5 MB in-memory checkpoint storage: checkpoints on local disk.
     conf.setString("state.checkpoint-storage", "filesystem");
-    conf.setString("state.checkpoints.dir", lake.resolveSibling(lake.getFileName() + "-flink-checkpoints").toUri().toString());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.cores, conf);
-    env.getConfig().setRestartStrategy(org.apache.flink.api.common.restartstrategy.RestartStrategies.noRestart());
+    conf.setString("state.checkpoints.dir", o.dir.resolve("flink-checkpoints").toUri().toString());
+    return new MiniClusterJobs(o.cores, conf);
+  }
+
+  static double flinkRun(MiniClusterJobs cluster, Options o, byte[][] data, Path lake, boolean dedup) throws Exception {
+    payloads = data;
+    PRODUCED.clear();
+    EventsJobConfig config = config(lake);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(o.cores);
     env.getCheckpointConfig().setTolerableCheckpointFailureNumber(0);
     env.enableCheckpointing(o.checkpointMillis);
     DataStream<KinesisRecord> records =
@@ -492,12 +608,24 @@ public final class SparkStreamingBenchmark {
             ? EventsPipeline.route(records, config)
             : EventsPipeline.route(records, config.maxPayloadBytes(), java.time.Duration.ZERO, null),
         config);
-    long t0 = System.nanoTime();
-    env.execute("spark-bench tributary"); // bounded: ends after the final commit
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "Tributary run into %s: %.2f s%n", lake.getFileName(), seconds);
+    // Bounded: ends after the final commit, which is triggered as soon as the input is exhausted.
+    MiniClusterJobs.JobRun run = cluster.run(env.getStreamGraph().getJobGraph(), SparkStreamingBenchmark::produced,
+        data.length, true);
+    System.out.printf(Locale.ROOT, "Tributary run into %s: %.2f s (input exhausted after %.2f s, %d checkpoints)%n",
+        lake.getFileName(), run.seconds, run.generatedSeconds, run.checkpoints);
     payloads = null;
-    return seconds;
+    return run.seconds;
+  }
+
+  /** Per-subtask counts of records the generator handed out in the current run. */
+  private static final java.util.Queue<AtomicLong> PRODUCED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private static long produced() {
+    long sum = 0;
+    for (AtomicLong c : PRODUCED) {
+      sum += c.get();
+    }
+    return sum;
   }
 
   // ---------------------------------------------------------------- raw Parquet
@@ -544,6 +672,7 @@ public final class SparkStreamingBenchmark {
           WebEventParser parser = new WebEventParser();
           String shard = String.format(Locale.ROOT, "shardId-%012d", subtask);
           Map<Integer, ParquetFileAppender> open = new HashMap<>();
+          DictionaryAdvisor dictionaries = new DictionaryAdvisor(); // as the sink's writer does
           long n = 0;
           for (int i = from; i < to; i++) {
             KinesisRecord record = new KinesisRecord(data[i], "generator", shard, Integer.toString(i), System.currentTimeMillis());
@@ -562,12 +691,14 @@ public final class SparkStreamingBenchmark {
               String name = String.format(Locale.ROOT, "%s=%s/part-%05d-%s.c000%s.parquet", AtomicEventsTable.PARTITION_COLUMN,
                   LocalDate.ofEpochDay(day), subtask, UUID.randomUUID(), settings.extension());
               file = new ParquetFileAppender(fs, new org.apache.hadoop.fs.Path(root, name), conf,
-                  new RowDataWriteSupport(AtomicEventsTable.ROW_TYPE, dataFields, metadata), settings);
+                  new RowDataWriteSupport(AtomicEventsTable.ROW_TYPE, dataFields, metadata), settings,
+                  dictionaries.nextFilePlainColumns());
               open.put(day, file);
             }
             file.write(row);
             if (file.records() % SIZE_CHECK_INTERVAL == 0 && file.estimatedSize() >= target) {
               file.close();
+              dictionaries.learn(file.footer(), file.plainColumns());
               open.remove(day);
             }
           }
@@ -607,6 +738,8 @@ public final class SparkStreamingBenchmark {
           "  --checkpoint-interval-ms N Flink checkpoint (= Delta commit) interval (5000)",
           "  --seed N                   SessionSimulator seed (42)",
           "  --no-dedup-run true|false  also time the pipeline without dedup, for reference (true)",
+          "  --spark true|false         run Spark (false: only Tributary and raw, e.g. to profile them) (true)",
+          "  --repeats N                rounds of every timed run, interleaved; the median round is reported (1)",
           "  --dir PATH                 scratch directory (tmp/tributary-spark-bench, emptied first)",
           "  --out FILE                 also write the result (markdown) there"));
       return null;
@@ -620,6 +753,8 @@ public final class SparkStreamingBenchmark {
     if (p.contains("checkpoint-interval-ms")) o.checkpointMillis = Long.parseLong(p.raw("checkpoint-interval-ms"));
     if (p.contains("seed")) o.seed = Long.parseLong(p.raw("seed"));
     if (p.contains("no-dedup-run")) o.noDedupRun = Boolean.parseBoolean(p.raw("no-dedup-run"));
+    if (p.contains("spark")) o.spark = Boolean.parseBoolean(p.raw("spark"));
+    if (p.contains("repeats")) o.repeats = Integer.parseInt(p.raw("repeats"));
     if (p.contains("dir")) o.dir = Paths.get(p.raw("dir"));
     if (p.contains("out")) o.out = Paths.get(p.raw("out"));
     return o;
