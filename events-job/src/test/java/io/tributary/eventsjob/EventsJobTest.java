@@ -45,6 +45,8 @@ class EventsJobTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(1000);
     EventsJob.addTo(env, config);
+    // Every operator is reuse-safe; the ITCases run the job this way.
+    assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
 
     List<StreamNode> nodes = List.copyOf(env.getStreamGraph().getStreamNodes());
     List<String> uids = nodes.stream().map(StreamNode::getTransformationUID).filter(Objects::nonNull).collect(Collectors.toList());

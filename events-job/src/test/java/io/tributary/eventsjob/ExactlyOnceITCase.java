@@ -127,6 +127,7 @@ class ExactlyOnceITCase {
     Configuration slowRestart = new Configuration();
     slowRestart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
     StreamExecutionEnvironment env = EventsJobTesting.env(2, slowRestart);
+    EventsPipeline.configure(env); // as EventsPipeline.addTo does
     DataStream<KinesisRecord> records =
         EventsPipeline.source(env, config)
             .map(new FailOnce(100))

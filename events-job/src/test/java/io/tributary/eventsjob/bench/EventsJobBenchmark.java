@@ -182,6 +182,7 @@ public final class EventsJobBenchmark {
     Configuration conf = new Configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, conf);
     env.enableCheckpointing(o.checkpointInterval.toMillis());
+    EventsPipeline.configure(env); // as the events job runs
     return env;
   }
 

@@ -74,8 +74,11 @@ import org.apache.spark.sql.types.StructType;
  *       {@code from_json} into the columns of {@code atomic_events}, appends to Delta partitioned by
  *       {@code event_date} (checkpoint location set);
  *   <li><b>Tributary</b>: the events pipeline ({@link EventsPipeline#route} parse + dedup, then
- *       {@link EventsPipeline#sinkToDelta}) on a local Flink environment, parallelism = cores, fed
- *       by a generator source that hands out the same payloads as Kinesis-like records;
+ *       {@link EventsPipeline#sinkToDelta}) with the job's environment settings ({@link
+ *       EventsPipeline#configure}), parallelism = cores, on a MiniCluster started before anything
+ *       is timed (as the SparkSession is), fed by a generator source that hands out the same
+ *       payloads as Kinesis-like records; the final checkpoint is triggered as soon as the input
+ *       is exhausted ({@link MiniClusterJobs});
  *   <li><b>raw Parquet</b> (the ceiling): one thread per core parses the same payloads with the
  *       same parser and writes the rows with the sink's own Parquet writer ({@link
  *       ParquetFileAppender} + {@link RowDataWriteSupport}), one open file per {@code event_date},
@@ -85,9 +88,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>The payloads are generated once ({@link SessionSimulator}, fixed seed, {@link
  * WebEventJson#toBytes}), held in memory for the Tributary and raw runs and written as JSON-lines
  * files for Spark before anything is timed. Each engine first does an untimed warm-up run on
- * separate tables. Throughput is wall time from submission to the end of the run (Flink: bounded
- * job ends after the final commit; Spark: AvailableNow query terminated), so start-up is included
- * for both. Each timed run also reports the process CPU time it used (all JVM threads, GC and JIT
+ * separate tables, then {@code --repeats} rounds of every timed run are interleaved and each
+ * run's median round is reported (the JIT keeps improving for several runs). Throughput is wall
+ * time from submission to the end of the run (Flink: bounded job ends after the final commit;
+ * Spark: AvailableNow query terminated), so job start-up is included for both. Each timed run also reports the process CPU time it used (all JVM threads, GC and JIT
  * included), rows per CPU-second, GC time and the load average: on a shared machine CPU time is
  * disturbed much less than wall time. A reference run of the Tributary pipeline without dedup (no
  * keyBy, no keyed state; {@code --no-dedup-run false} skips it) separates the cost of dedup. Row
@@ -597,6 +601,7 @@ public final class SparkStreamingBenchmark {
     env.setParallelism(o.cores);
     env.getCheckpointConfig().setTolerableCheckpointFailureNumber(0);
     env.enableCheckpointing(o.checkpointMillis);
+    EventsPipeline.configure(env); // as the events job runs
     DataStream<KinesisRecord> records =
         env.fromSource(
                 new DataGeneratorSource<>(new Payloads(), data.length, TypeInformation.of(KinesisRecord.class)),
