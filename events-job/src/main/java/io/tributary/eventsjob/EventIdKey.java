@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.binary.BinaryStringData;
 
@@ -35,7 +36,7 @@ public final class EventIdKey {
 
   /** The key of an id (never null). */
   public static EventIdKey of(String id) {
-    EventIdKey key = parse(id, null);
+    EventIdKey key = parse(id, null, 0, id.length());
     return key != null ? key : new EventIdKey(0, 0, id);
   }
 
@@ -44,16 +45,25 @@ public final class EventIdKey {
    * string data, or the Java string it wraps, without converting (materializing) the data.
    */
   public static EventIdKey of(StringData id) {
-    if (id instanceof BinaryStringData && ((BinaryStringData) id).getJavaObject() != null) {
-      return of(((BinaryStringData) id).getJavaObject());
+    if (id instanceof BinaryStringData) {
+      BinaryStringData b = (BinaryStringData) id;
+      if (b.getJavaObject() != null) {
+        return of(b.getJavaObject());
+      }
+      MemorySegment[] segments = b.getSegments();
+      if (segments.length == 1 && !segments[0].isOffHeap()) {
+        // The usual case: the bytes sit in one heap segment; read them there, no copy.
+        EventIdKey key = parse(null, segments[0].getArray(), b.getOffset(), b.getSizeInBytes());
+        return key != null ? key : new EventIdKey(0, 0, id.toString());
+      }
     }
-    EventIdKey key = parse(null, id.toBytes());
+    byte[] bytes = id.toBytes();
+    EventIdKey key = parse(null, bytes, 0, bytes.length);
     return key != null ? key : new EventIdKey(0, 0, id.toString());
   }
 
   /** The 128 bits of a canonical lower-case UUID given as {@code text} or ASCII {@code bytes}, else null. */
-  private static EventIdKey parse(String text, byte[] bytes) {
-    int length = text != null ? text.length() : bytes.length;
+  private static EventIdKey parse(String text, byte[] bytes, int offset, int length) {
     if (length != 36) {
       return null;
     }
@@ -61,7 +71,7 @@ public final class EventIdKey {
     long low = 0;
     int n = 0;
     for (int i = 0; i < 36; i++) {
-      int c = text != null ? text.charAt(i) : bytes[i];
+      int c = text != null ? text.charAt(i) : bytes[offset + i];
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
           return null;

@@ -20,6 +20,8 @@ class EventIdKeyTest {
       EventIdKey key = EventIdKey.of(id);
       assertThat(key.toString()).isEqualTo(id);
       assertThat(key).isEqualTo(EventIdKey.of(StringData.fromString(id))).hasSameHashCodeAs(EventIdKey.of(id));
+      assertThat(EventIdKey.of(StringData.fromBytes(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+          .isEqualTo(key).hasSameHashCodeAs(key);
       assertThat(roundTrip(key)).isEqualTo(key).hasToString(id);
     }
     assertThat(EventIdKey.of("00000000-0000-0000-0000-000000000001"))
@@ -33,6 +35,7 @@ class EventIdKeyTest {
     for (String id : new String[] {"a", "", upper, "0a1b2c3d-0000-4000-8000-00000000000g", "0a1b2c3d00000-4000-8000-00000000000f"}) {
       EventIdKey key = EventIdKey.of(id);
       assertThat(key).hasToString(id).isEqualTo(EventIdKey.of(id)).isEqualTo(roundTrip(key));
+      assertThat(EventIdKey.of(StringData.fromBytes(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(key);
     }
     // upper case is a different text, so a different key (the parser lower-cases ids anyway)
     assertThat(EventIdKey.of(upper)).isNotEqualTo(EventIdKey.of(upper.toLowerCase()));
