@@ -14,12 +14,41 @@ final class Backoff {
   private final long maxMillis;
   private final SplittableRandom random;
 
-  Backoff(Duration initial, Duration max, long seed) {
-    if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= max");
+  /** The delays of a backoff without its random state: what a producer's config holds. */
+  static final class Policy {
+    /** 100 ms doubling up to 5 s. */
+    static final Policy DEFAULT = new Policy(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    final Duration initial;
+    final Duration max;
+
+    /** @throws IllegalArgumentException unless 0 < initial <= max */
+    Policy(Duration initial, Duration max) {
+      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("backoff needs 0 < initial <= max");
+      }
+      this.initial = initial;
+      this.max = max;
     }
-    this.initialMillis = initial.toMillis();
-    this.maxMillis = max.toMillis();
+
+    /** A backoff with these delays and its own jitter sequence. */
+    Backoff start(long seed) {
+      return new Backoff(this, seed);
+    }
+
+    @Override
+    public String toString() {
+      return initial + ".." + max;
+    }
+  }
+
+  Backoff(Duration initial, Duration max, long seed) {
+    this(new Policy(initial, max), seed);
+  }
+
+  private Backoff(Policy policy, long seed) {
+    this.initialMillis = policy.initial.toMillis();
+    this.maxMillis = policy.max.toMillis();
     this.random = new SplittableRandom(seed);
   }
 

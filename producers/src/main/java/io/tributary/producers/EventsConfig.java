@@ -33,8 +33,7 @@ public final class EventsConfig {
   private final int batchBytes;
   private final Duration linger;
   private final int maxAttempts;
-  private final Duration backoffInitial;
-  private final Duration backoffMax;
+  private final Backoff.Policy backoff;
 
   private EventsConfig(Builder b) {
     this.stream = b.stream;
@@ -52,8 +51,7 @@ public final class EventsConfig {
     this.batchBytes = b.batchBytes;
     this.linger = b.linger;
     this.maxAttempts = b.maxAttempts;
-    this.backoffInitial = b.backoffInitial;
-    this.backoffMax = b.backoffMax;
+    this.backoff = b.backoff;
   }
 
   public static Builder builder() {
@@ -130,12 +128,9 @@ public final class EventsConfig {
     return maxAttempts;
   }
 
-  public Duration backoffInitial() {
-    return backoffInitial;
-  }
-
-  public Duration backoffMax() {
-    return backoffMax;
+  /** Delays between retries (the jitter is seeded from {@link #seed()}). */
+  Backoff.Policy backoff() {
+    return backoff;
   }
 
   @Override
@@ -164,8 +159,7 @@ public final class EventsConfig {
     private int batchBytes = MAX_BATCH_BYTES;
     private Duration linger = Duration.ofMillis(200);
     private int maxAttempts = 10;
-    private Duration backoffInitial = Duration.ofMillis(100);
-    private Duration backoffMax = Duration.ofSeconds(5);
+    private Backoff.Policy backoff = Backoff.Policy.DEFAULT;
 
     private Builder() {}
 
@@ -255,9 +249,9 @@ public final class EventsConfig {
       return this;
     }
 
+    /** Retry delays: {@code initial} doubling up to {@code max}, with jitter (default 100 ms..5 s). */
     public Builder backoff(Duration initial, Duration max) {
-      this.backoffInitial = Objects.requireNonNull(initial);
-      this.backoffMax = Objects.requireNonNull(max);
+      this.backoff = new Backoff.Policy(Objects.requireNonNull(initial), Objects.requireNonNull(max));
       return this;
     }
 
@@ -290,7 +284,6 @@ public final class EventsConfig {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("max attempts must be >= 1 (got " + maxAttempts + ")");
       }
-      new Backoff(backoffInitial, backoffMax, 0); // validates
       return new EventsConfig(this);
     }
   }

@@ -70,7 +70,7 @@ public final class EventsProducer implements Producer {
     this.config = Objects.requireNonNull(config);
     this.notices = Objects.requireNonNull(notices);
     this.generator = new EventGenerator(config.seed(), config.startTime(), config.malformedRate(), config.duplicateRate());
-    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), config.seed() ^ 0xB0FFL);
+    this.backoff = config.backoff().start(config.seed() ^ 0xB0FFL);
   }
 
   public EventsConfig config() {

@@ -31,8 +31,7 @@ public final class OrdersConfig {
   private final RunLimits limits;
   private final int maxTrackedOrders;
   private final Duration reconnectTimeout;
-  private final Duration backoffInitial;
-  private final Duration backoffMax;
+  private final Backoff.Policy backoff;
 
   private OrdersConfig(Builder b) {
     this.jdbcUrl = b.jdbcUrl;
@@ -49,8 +48,7 @@ public final class OrdersConfig {
     this.limits = RunLimits.of(b.count, b.duration);
     this.maxTrackedOrders = b.maxTrackedOrders;
     this.reconnectTimeout = b.reconnectTimeout;
-    this.backoffInitial = b.backoffInitial;
-    this.backoffMax = b.backoffMax;
+    this.backoff = b.backoff;
   }
 
   public static Builder builder() {
@@ -123,12 +121,9 @@ public final class OrdersConfig {
     return reconnectTimeout;
   }
 
-  public Duration backoffInitial() {
-    return backoffInitial;
-  }
-
-  public Duration backoffMax() {
-    return backoffMax;
+  /** Delays between retries (the jitter is seeded from {@link #seed()}). */
+  Backoff.Policy backoff() {
+    return backoff;
   }
 
   /** The URL with any {@code password=} parameter masked, safe to print. */
@@ -161,8 +156,7 @@ public final class OrdersConfig {
     private Duration duration;
     private int maxTrackedOrders = OrderGenerator.DEFAULT_MAX_TRACKED;
     private Duration reconnectTimeout = Duration.ofMinutes(2);
-    private Duration backoffInitial = Duration.ofMillis(100);
-    private Duration backoffMax = Duration.ofSeconds(5);
+    private Backoff.Policy backoff = Backoff.Policy.DEFAULT;
 
     private Builder() {}
 
@@ -252,9 +246,9 @@ public final class OrdersConfig {
       return this;
     }
 
+    /** Retry delays: {@code initial} doubling up to {@code max}, with jitter (default 100 ms..5 s). */
     public Builder backoff(Duration initial, Duration max) {
-      this.backoffInitial = Objects.requireNonNull(initial);
-      this.backoffMax = Objects.requireNonNull(max);
+      this.backoff = new Backoff.Policy(Objects.requireNonNull(initial), Objects.requireNonNull(max));
       return this;
     }
 
@@ -275,7 +269,6 @@ public final class OrdersConfig {
       if (producerId != null && producerId.isBlank()) {
         throw new IllegalArgumentException("the producer id must not be blank");
       }
-      new Backoff(backoffInitial, backoffMax, 0); // validates
       return new OrdersConfig(this);
     }
   }

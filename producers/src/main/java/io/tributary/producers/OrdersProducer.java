@@ -75,7 +75,7 @@ public final class OrdersProducer implements Producer {
     this.config = Objects.requireNonNull(config);
     this.notices = Objects.requireNonNull(notices);
     this.generator = new OrderGenerator(config.seed(), config.mix(), config.maxTrackedOrders());
-    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), config.seed() ^ 0xB0FFL);
+    this.backoff = config.backoff().start(config.seed() ^ 0xB0FFL);
     this.table = config.table();
     int dot = table.indexOf('.');
     this.progressTable = dot < 0 ? PROGRESS_TABLE : table.substring(0, dot + 1) + PROGRESS_TABLE;

@@ -68,6 +68,17 @@ class ParsingTest {
   }
 
   @Test
+  void bothConfigsRejectABackoffWhoseCapIsBelowItsStart() {
+    assertThatThrownBy(() -> OrdersConfig.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial <= max");
+    assertThatThrownBy(() -> EventsConfig.builder().backoff(Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial <= max");
+    Backoff fromPolicy = Backoff.Policy.DEFAULT.start(1);
+    assertThat(fromPolicy.delay(1).toMillis()).isBetween(50L, 100L);
+    assertThat(fromPolicy.delay(20).toMillis()).isBetween(2500L, 5000L);
+  }
+
+  @Test
   void pacerHoldsTheRate() {
     Pacer pacer = new Pacer(Rate.perSecond(200));
     long start = System.nanoTime();
