@@ -102,13 +102,12 @@ final class RawParquetRun {
                 conf,
                 new RowDataWriteSupport(EventRows.ROW_TYPE, EventRows.DATA_FIELDS, metadata),
                 settings,
-                dictionaries.nextFilePlainColumns());
+                dictionaries);
         open[d] = file;
       }
       file.write(row);
       if (file.records() % SIZE_CHECK_INTERVAL == 0 && file.estimatedSize() >= targetFileSize) {
         file.close();
-        dictionaries.learn(file.footer(), file.plainColumns());
         open[d] = null;
         files++;
       }

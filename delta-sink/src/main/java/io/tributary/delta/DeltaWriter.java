@@ -125,7 +125,7 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
         hadoopConf,
         new RowDataWriteSupport(rowType, dataFieldIndexes, fileMetadata),
         settings,
-        dictionaries.nextFilePlainColumns());
+        dictionaries);
   }
 
   private void finish(PartitionComputer.Key key, ParquetFileAppender file) throws IOException {
@@ -134,7 +134,6 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
       lastKey = null;
     }
     file.close();
-    dictionaries.learn(file.footer(), file.plainColumns());
     long now = System.currentTimeMillis();
     closed.add(
         new DataFile(

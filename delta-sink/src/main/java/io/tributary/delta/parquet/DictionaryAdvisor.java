@@ -41,10 +41,10 @@ public final class DictionaryAdvisor {
   }
 
   /**
-   * The columns (dot paths) the next file should write without a dictionary. Call once per new
-   * file; the returned set is a snapshot.
+   * The columns (dot paths) the next file should write without a dictionary. Called once per new
+   * file (by {@link ParquetFileAppender}); the returned set is a snapshot.
    */
-  public Set<String> nextFilePlainColumns() {
+  Set<String> nextFilePlainColumns() {
     if (++filesSinceProbe >= probeEvery) {
       filesSinceProbe = 0;
       plain.clear(); // this file probes every column; its footer refills the set
@@ -59,7 +59,7 @@ public final class DictionaryAdvisor {
    *
    * @param plainInFile the set {@link #nextFilePlainColumns()} returned for that file
    */
-  public void learn(ParquetMetadata footer, Set<String> plainInFile) {
+  void learn(ParquetMetadata footer, Set<String> plainInFile) {
     for (BlockMetaData block : footer.getBlocks()) {
       for (ColumnChunkMetaData column : block.getColumns()) {
         String path = column.getPath().toDotString();

@@ -26,6 +26,7 @@ public final class ParquetFileAppender implements AutoCloseable {
   private final CountingOutputFile output;
   private final ParquetWriter<RowData> writer;
   private final Set<String> plainColumns;
+  private final DictionaryAdvisor dictionaries; // null: nobody learns from this file
   private long records;
   private ParquetMetadata footer;
 
@@ -51,12 +52,12 @@ public final class ParquetFileAppender implements AutoCloseable {
   public ParquetFileAppender(
       FileSystem fs, Path path, Configuration conf, WriteSupport<RowData> support, Settings settings)
       throws IOException {
-    this(fs, path, conf, support, settings, Collections.emptySet());
+    this(fs, path, conf, support, settings, Collections.emptySet(), null);
   }
 
   /**
-   * @param plainColumns columns (dot paths) written without a dictionary, e.g. from a {@link
-   *     DictionaryAdvisor}; every other column tries dictionary encoding
+   * A file whose columns use a dictionary as {@code dictionaries} advises; on {@link #close()} the
+   * advisor learns from the file's footer. Share one advisor among the files of one writer.
    */
   public ParquetFileAppender(
       FileSystem fs,
@@ -64,11 +65,36 @@ public final class ParquetFileAppender implements AutoCloseable {
       Configuration conf,
       WriteSupport<RowData> support,
       Settings settings,
+      DictionaryAdvisor dictionaries)
+      throws IOException {
+    this(fs, path, conf, support, settings, dictionaries.nextFilePlainColumns(), dictionaries);
+  }
+
+  /** A file writing {@code plainColumns} (dot paths) without a dictionary; no advisor learns. */
+  ParquetFileAppender(
+      FileSystem fs,
+      Path path,
+      Configuration conf,
+      WriteSupport<RowData> support,
+      Settings settings,
       Set<String> plainColumns)
+      throws IOException {
+    this(fs, path, conf, support, settings, plainColumns, null);
+  }
+
+  private ParquetFileAppender(
+      FileSystem fs,
+      Path path,
+      Configuration conf,
+      WriteSupport<RowData> support,
+      Settings settings,
+      Set<String> plainColumns,
+      DictionaryAdvisor dictionaries)
       throws IOException {
     this.path = path;
     this.output = new CountingOutputFile(fs, path);
     this.plainColumns = plainColumns;
+    this.dictionaries = dictionaries;
     Builder builder =
         new Builder(output, support)
             .withConf(conf)
@@ -81,11 +107,6 @@ public final class ParquetFileAppender implements AutoCloseable {
       builder.withDictionaryEncoding(column, false);
     }
     this.writer = builder.build();
-  }
-
-  /** The columns this file writes without a dictionary. */
-  public Set<String> plainColumns() {
-    return plainColumns;
   }
 
   public void write(RowData row) throws IOException {
@@ -111,6 +132,9 @@ public final class ParquetFileAppender implements AutoCloseable {
     if (footer == null) {
       writer.close();
       footer = writer.getFooter();
+      if (dictionaries != null) {
+        dictionaries.learn(footer, plainColumns);
+      }
     }
   }
 

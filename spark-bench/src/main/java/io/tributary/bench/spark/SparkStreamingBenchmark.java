@@ -696,14 +696,12 @@ public final class SparkStreamingBenchmark {
               String name = String.format(Locale.ROOT, "%s=%s/part-%05d-%s.c000%s.parquet", AtomicEventsTable.PARTITION_COLUMN,
                   LocalDate.ofEpochDay(day), subtask, UUID.randomUUID(), settings.extension());
               file = new ParquetFileAppender(fs, new org.apache.hadoop.fs.Path(root, name), conf,
-                  new RowDataWriteSupport(AtomicEventsTable.ROW_TYPE, dataFields, metadata), settings,
-                  dictionaries.nextFilePlainColumns());
+                  new RowDataWriteSupport(AtomicEventsTable.ROW_TYPE, dataFields, metadata), settings, dictionaries);
               open.put(day, file);
             }
             file.write(row);
             if (file.records() % SIZE_CHECK_INTERVAL == 0 && file.estimatedSize() >= target) {
               file.close();
-              dictionaries.learn(file.footer(), file.plainColumns());
               open.remove(day);
             }
           }
