@@ -42,10 +42,6 @@ final class Backoff {
     }
   }
 
-  Backoff(Duration initial, Duration max, long seed) {
-    this(new Policy(initial, max), seed);
-  }
-
   private Backoff(Policy policy, long seed) {
     this.initialMillis = policy.initial.toMillis();
     this.maxMillis = policy.max.toMillis();

@@ -58,7 +58,7 @@ class ParsingTest {
 
   @Test
   void backoffGrowsExponentiallyWithJitterUpToTheCap() {
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 1);
+    Backoff backoff = new Backoff.Policy(Duration.ofMillis(100), Duration.ofSeconds(2)).start(1);
     for (int i = 0; i < 50; i++) {
       assertThat(backoff.delay(1).toMillis()).isBetween(50L, 100L);
       assertThat(backoff.delay(3).toMillis()).isBetween(200L, 400L);
