@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -155,12 +156,53 @@ public final class ParquetFileAppender implements AutoCloseable {
     }
   }
 
+  private static final FasterDictionaries FASTER_DICTIONARIES = new FasterDictionaries();
+
+  /**
+   * Puts {@link TributaryValuesWriterFactory} into a writer builder. ParquetWriter.Builder has no
+   * setter for the values-writer factory, only its private ParquetProperties.Builder has; this
+   * reaches it by reflection once per class. Should a Parquet upgrade remove the field, files are
+   * written with Parquet's own (slower, equivalent) dictionary and a warning says so.
+   */
+  static final class FasterDictionaries {
+    private final java.lang.reflect.Field field;
+
+    FasterDictionaries() {
+      java.lang.reflect.Field f;
+      try {
+        f = ParquetWriter.Builder.class.getDeclaredField("encodingPropsBuilder");
+        f.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(ParquetFileAppender.class)
+            .warn("Parquet's own binary dictionary writer is used: {}", e.toString());
+        f = null;
+      }
+      this.field = f;
+    }
+
+    /** Whether the faster dictionary is in use. */
+    boolean enabled() {
+      return field != null;
+    }
+
+    void install(ParquetWriter.Builder<?, ?> builder) {
+      if (field != null) {
+        try {
+          ((ParquetProperties.Builder) field.get(builder)).withValuesWriterFactory(new TributaryValuesWriterFactory());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("Cannot configure the Parquet writer", e);
+        }
+      }
+    }
+  }
+
   private static final class Builder extends ParquetWriter.Builder<RowData, Builder> {
     private final WriteSupport<RowData> support;
 
     Builder(OutputFile file, WriteSupport<RowData> support) {
       super(file);
       this.support = support;
+      FASTER_DICTIONARIES.install(this);
     }
 
     @Override

@@ -1,0 +1,44 @@
+package io.tributary.delta.parquet;
+
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.ValuesWriter;
+import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
+import org.apache.parquet.column.values.factory.ValuesWriterFactory;
+import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
+import org.apache.parquet.column.values.plain.PlainValuesWriter;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * Parquet's default encodings, except that BINARY columns written with a dictionary in the
+ * Parquet 1.0 format use {@link BinaryDictionaryWriter}. The files are the same as with Parquet's
+ * own factory: the same encodings, pages and fallback to plain when the dictionary grows too big.
+ */
+final class TributaryValuesWriterFactory implements ValuesWriterFactory {
+  private final DefaultValuesWriterFactory defaults = new DefaultValuesWriterFactory();
+  private ParquetProperties properties;
+
+  @Override
+  public void initialize(ParquetProperties properties) {
+    this.properties = properties;
+    defaults.initialize(properties);
+  }
+
+  @Override
+  public ValuesWriter newValuesWriter(ColumnDescriptor column) {
+    if (column.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY
+        || properties.getWriterVersion() != ParquetProperties.WriterVersion.PARQUET_1_0
+        || !properties.isDictionaryEnabled(column)) {
+      return defaults.newValuesWriter(column);
+    }
+    // As Parquet's 1.0 factory: PLAIN_DICTIONARY for both pages, plain values as the fallback.
+    return FallbackValuesWriter.of(
+        new BinaryDictionaryWriter(
+            properties.getDictionaryPageSizeThreshold(),
+            Encoding.PLAIN_DICTIONARY,
+            Encoding.PLAIN_DICTIONARY,
+            properties.getAllocator()),
+        new PlainValuesWriter(properties.getInitialSlabSize(), properties.getPageSizeThreshold(), properties.getAllocator()));
+  }
+}
