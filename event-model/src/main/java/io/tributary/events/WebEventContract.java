@@ -1,9 +1,13 @@
 package io.tributary.events;
 
+import java.text.ParsePosition;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -162,7 +166,7 @@ public final class WebEventContract {
 
   /** The general (slow) path of {@link #parseTimestamp}: the JDK ISO formatter. */
   static Instant parseTimestampWithFormatter(String text) {
-    if (text.length() <= MAX_TIMESTAMP_CHARS) {
+    if (text.length() <= MAX_TIMESTAMP_CHARS && mayParse(text)) {
       try {
         return checkTimestampRange(
             OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant(), text);
@@ -174,6 +178,40 @@ public final class WebEventContract {
         RejectReason.BAD_TIMESTAMP,
         EVENT_TIMESTAMP,
         EVENT_TIMESTAMP + ": " + quote(text) + " is not ISO-8601 with a zone nor epoch millis");
+  }
+
+  /**
+   * False when the formatter would certainly throw: its parse phase fails, or the date has a month
+   * or day of month that no calendar has (its resolver is STRICT). Checked without an exception,
+   * because bad timestamps can come at a high rate and exceptions are costly in a deep stack.
+   */
+  private static boolean mayParse(String text) {
+    try {
+      return mayParseUnchecked(text);
+    } catch (DateTimeException e) {
+      return true; // unusual input (e.g. 24:00:01): the formatter decides
+    }
+  }
+
+  private static boolean mayParseUnchecked(String text) {
+    ParsePosition position = new ParsePosition(0);
+    TemporalAccessor parsed = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parseUnresolved(text, position);
+    if (parsed == null || position.getErrorIndex() >= 0 || position.getIndex() < text.length()) {
+      return false;
+    }
+    if (parsed.isSupported(ChronoField.YEAR)
+        && parsed.isSupported(ChronoField.MONTH_OF_YEAR)
+        && parsed.isSupported(ChronoField.DAY_OF_MONTH)) {
+      long month = parsed.getLong(ChronoField.MONTH_OF_YEAR);
+      long day = parsed.getLong(ChronoField.DAY_OF_MONTH);
+      if (month < 1 || month > 12 || day < 1) {
+        return false;
+      }
+      long year = parsed.getLong(ChronoField.YEAR);
+      boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+      return day <= monthLength((int) month, leap);
+    }
+    return true;
   }
 
   /**

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -75,13 +77,7 @@ public final class WebEventParser {
     }
     // Pure ASCII is valid UTF-8 without a BOM: skip the decoder on the common path.
     if (!isAscii(payload)) {
-      try {
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(payload));
-      } catch (CharacterCodingException e) {
+      if (!isValidUtf8(payload)) {
         return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
       }
       if (payload.length >= 3
@@ -100,6 +96,17 @@ public final class WebEventParser {
       return parseWithTree(payload);
     }
     return check(fields);
+  }
+
+  /** What a strict UTF-8 decoder accepts; asks it without the exception of its convenience method. */
+  private static boolean isValidUtf8(byte[] payload) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer out = CharBuffer.allocate(payload.length); // UTF-8 never has more chars than bytes
+    return !decoder.decode(ByteBuffer.wrap(payload), out, true).isError() && !decoder.flush(out).isError();
   }
 
   private static boolean isAscii(byte[] b) {
@@ -191,6 +198,11 @@ public final class WebEventParser {
         return null;
       }
     }
+    // Not an object at all (CSV, a bare value, garbage): the first token cannot be '{', so skip
+    // the streaming parser's exception, which is costly in a deep Flink call stack.
+    if (!startsWithBrace(payload)) {
+      return null;
+    }
     StringBuilder extras = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -259,6 +271,16 @@ public final class WebEventParser {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Whether the first byte that is not JSON whitespace is '{'. */
+  private static boolean startsWithBrace(byte[] payload) {
+    for (byte b : payload) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == '{';
+      }
+    }
+    return false;
   }
 
   private static ParseResult parseWithTree(byte[] payload) {
