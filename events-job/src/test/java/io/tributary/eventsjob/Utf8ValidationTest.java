@@ -56,7 +56,18 @@ class Utf8ValidationTest {
     int valid = 0;
     for (int i = 0; i < 200_000; i++) {
       byte[] b;
-      if (i % 2 == 0) {
+      if (i % 3 == 2) {
+        // long ASCII runs (the validator's 8-byte steps) with a multi-byte character and a
+        // mutated byte at any offset, so sequences straddle the steps' boundaries
+        String ascii = "{\"page_url\":\"https://shop.example.com/p/P-2001?q=smart+watch&x=1\"}";
+        String[] wide = {"é", "€", "𝄞", "日"};
+        int at = random.nextInt(ascii.length());
+        String s = ascii.substring(0, at) + wide[random.nextInt(wide.length)] + ascii.substring(at);
+        b = s.substring(0, random.nextInt(8, s.length())).getBytes(StandardCharsets.UTF_8);
+        if (random.nextBoolean()) {
+          b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+        }
+      } else if (i % 3 == 0) {
         b = new byte[random.nextInt(1, 8)];
         for (int k = 0; k < b.length; k++) {
           b[k] = (byte) random.nextInt(256);
