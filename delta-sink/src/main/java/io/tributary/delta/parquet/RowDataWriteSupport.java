@@ -4,11 +4,14 @@ import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
@@ -99,6 +102,23 @@ public final class RowDataWriteSupport extends WriteSupport<RowData> {
     void write(RecordConsumer c, ArrayData array, int pos);
   }
 
+  /**
+   * The string's UTF-8 bytes, without a copy when they lie in one heap segment: rows that come
+   * off the network (after a keyBy) hold their strings as slices of one buffer, and {@code
+   * toBytes()} would copy each slice. Reused: Parquet copies what it keeps.
+   */
+  private static Binary utf8(StringData s) {
+    if (s instanceof BinaryStringData) {
+      BinaryStringData b = (BinaryStringData) s;
+      b.ensureMaterialized();
+      MemorySegment[] segments = b.getSegments();
+      if (segments.length == 1 && !segments[0].isOffHeap()) {
+        return Binary.fromReusedByteArray(segments[0].getArray(), b.getOffset(), b.getSizeInBytes());
+      }
+    }
+    return Binary.fromReusedByteArray(s.toBytes());
+  }
+
   private static ValueWriter writerFor(LogicalType type) {
     switch (type.getTypeRoot()) {
       case BOOLEAN:
@@ -176,11 +196,11 @@ public final class RowDataWriteSupport extends WriteSupport<RowData> {
       case VARCHAR:
         return new ValueWriter() {
           public void write(RecordConsumer c, RowData r, int p) {
-            c.addBinary(Binary.fromReusedByteArray(r.getString(p).toBytes()));
+            c.addBinary(utf8(r.getString(p)));
           }
 
           public void write(RecordConsumer c, ArrayData a, int p) {
-            c.addBinary(Binary.fromReusedByteArray(a.getString(p).toBytes()));
+            c.addBinary(utf8(a.getString(p)));
           }
         };
       case BINARY:
