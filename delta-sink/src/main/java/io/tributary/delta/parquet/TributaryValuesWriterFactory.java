@@ -4,24 +4,32 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.values.ValuesWriter;
-import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
+import org.apache.parquet.column.values.factory.DefaultV1ValuesWriterFactory;
+import org.apache.parquet.column.values.factory.DefaultV2ValuesWriterFactory;
 import org.apache.parquet.column.values.factory.ValuesWriterFactory;
 import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
 import org.apache.parquet.column.values.plain.PlainValuesWriter;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Parquet's default encodings, except that BINARY columns written with a dictionary in the
+ * Parquet's default encodings, from a factory of its own rather than Parquet's shared one, except
+ * that BINARY columns written with a dictionary in the
  * Parquet 1.0 format use {@link BinaryDictionaryWriter}. The files are the same as with Parquet's
  * own factory: the same encodings, pages and fallback to plain when the dictionary grows too big.
  */
 final class TributaryValuesWriterFactory implements ValuesWriterFactory {
-  private final DefaultValuesWriterFactory defaults = new DefaultValuesWriterFactory();
   private ParquetProperties properties;
+  private ValuesWriterFactory defaults;
 
   @Override
   public void initialize(ParquetProperties properties) {
     this.properties = properties;
+    // Our own instance: Parquet's DefaultValuesWriterFactory initializes one static delegate, so
+    // concurrent writers with different per-column settings would see each other's.
+    this.defaults =
+        properties.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0
+            ? new DefaultV1ValuesWriterFactory()
+            : new DefaultV2ValuesWriterFactory();
     defaults.initialize(properties);
   }
 
