@@ -94,7 +94,8 @@ import org.apache.spark.sql.types.StructType;
  * Spark: AvailableNow query terminated), so job start-up is included for both. Each timed run also reports the process CPU time it used (all JVM threads, GC and JIT
  * included), rows per CPU-second, GC time and the load average: on a shared machine CPU time is
  * disturbed much less than wall time. A reference run of the Tributary pipeline without dedup (no
- * keyBy, no keyed state; {@code --no-dedup-run false} skips it) separates the cost of dedup. Row
+ * keyBy, no keyed state; {@code --no-dedup-run false} skips it) separates the cost of dedup, and
+ * {@code --spark-dedup true} adds a Spark run that deduplicates by event_id too (like for like). Row
  * counts of the outputs are checked (Delta tables read by Spark); a mismatch makes the exit status
  * 1. Nothing asserts a time.
  */
@@ -111,6 +112,7 @@ public final class SparkStreamingBenchmark {
     long checkpointMillis = 5_000;
     boolean noDedupRun = true;
     boolean spark = true;
+    boolean sparkDedup = false;
     int repeats = 1;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "tributary-spark-bench");
     Path out;
@@ -148,11 +150,15 @@ public final class SparkStreamingBenchmark {
     try {
       // Warm-ups (untimed), then --repeats rounds of every timed run, interleaved.
       if (o.spark) {
-        sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"));
+        sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-warmup"), false);
+        if (o.sparkDedup) {
+          sparkRun(spark, o, o.dir.resolve("spark-input-warmup"), o.dir.resolve("spark-dedup-warmup"), true);
+        }
       }
       flinkRun(flink, o, warmup, o.dir.resolve("tributary-warmup"), true);
       rawRun(o, warmup, o.dir.resolve("raw-warmup"), true);
       List<Timed> sparkRuns = new ArrayList<>();
+      List<Timed> sparkDedupRuns = new ArrayList<>();
       List<Double> sparkLates = new ArrayList<>();
       List<Timed> tributaryRuns = new ArrayList<>();
       List<Timed> noDedupRuns = new ArrayList<>();
@@ -166,12 +172,21 @@ public final class SparkStreamingBenchmark {
         if (o.spark) {
           Path table = o.dir.resolve("spark-delta" + suffix);
           Phase phase = Phase.start();
-          double seconds = sparkRun(spark, o, o.dir.resolve("spark-input"), table);
+          double seconds = sparkRun(spark, o, o.dir.resolve("spark-input"), table, false);
           phase.end();
           sparkRuns.add(new Timed(seconds, phase));
           sparkLates.add(lastSparkLateHalfRowsPerSecond);
           sparkRows = spark.read().format("delta").load(table.toString()).count();
           ok &= check("Spark Delta table", sparkRows, o.events);
+        }
+        // Reference: Spark doing Tributary's dedup too, for a like-for-like comparison.
+        if (o.spark && o.sparkDedup) {
+          Path table = o.dir.resolve("spark-dedup-delta" + suffix);
+          Phase phase = Phase.start();
+          double seconds = sparkRun(spark, o, o.dir.resolve("spark-input"), table, true);
+          phase.end();
+          sparkDedupRuns.add(new Timed(seconds, phase));
+          ok &= check("Spark (dedup) Delta table", spark.read().format("delta").load(table.toString()).count(), o.events);
         }
 
         Path lake = o.dir.resolve("tributary" + suffix);
@@ -235,11 +250,17 @@ public final class SparkStreamingBenchmark {
       Phase parsePhase = parseMedian.phase;
       Phase noDedupPhase = o.noDedupRun ? Timed.median(noDedupRuns).phase : null;
       double noDedupSeconds = o.noDedupRun ? Timed.median(noDedupRuns).seconds : Double.NaN;
+      boolean withSparkDedup = o.spark && o.sparkDedup;
+      Phase sparkDedupPhase = withSparkDedup ? Timed.median(sparkDedupRuns).phase : null;
+      double sparkDedupSeconds = withSparkDedup ? Timed.median(sparkDedupRuns).seconds : Double.NaN;
       if (o.repeats > 1) {
         System.out.println();
         System.out.println("Every round (seconds / process CPU s); the tables below show each run's median round by wall time:");
         if (o.spark) {
           System.out.println("  Spark:                 " + Timed.list(sparkRuns));
+        }
+        if (withSparkDedup) {
+          System.out.println("  Spark (dedup):         " + Timed.list(sparkDedupRuns));
         }
         System.out.println("  Tributary:             " + Timed.list(tributaryRuns));
         if (o.noDedupRun) {
@@ -259,6 +280,10 @@ public final class SparkStreamingBenchmark {
       rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds, rawPhase));
       if (noDedupPhase != null) {
         rows.add(row("(reference) Tributary without dedup (no keyBy, no keyed state)", o, noDedupSeconds, noDedupPhase));
+      }
+      if (withSparkDedup) {
+        rows.add(row("(reference) Spark with dropDuplicatesWithinWatermark(event_id), 1 h watermark on ingest time", o,
+            sparkDedupSeconds, sparkDedupPhase));
       }
       rows.add(row("(reference) parse only, same parser, no output", o, parseSeconds, parsePhase));
       if (o.spark) {
@@ -291,6 +316,16 @@ public final class SparkStreamingBenchmark {
         md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / Spark %.2fx%n",
             tributaryPhase.rowsPerCpuSecond(o.events) / sparkPhase.rowsPerCpuSecond(o.events)));
         md.append(String.format(Locale.ROOT, "Tributary / Spark later-half micro-batches (per core): %.2fx%n", trib1 / (sparkLate / o.cores)));
+        if (o.noDedupRun) {
+          md.append(String.format(Locale.ROOT, "Like for like, neither deduplicates: Tributary without dedup / Spark %.2fx wall, %.2fx by CPU%n",
+              sparkSeconds / noDedupSeconds,
+              noDedupPhase.rowsPerCpuSecond(o.events) / sparkPhase.rowsPerCpuSecond(o.events)));
+        }
+      }
+      if (withSparkDedup) {
+        md.append(String.format(Locale.ROOT, "Like for like, both deduplicate by event_id: Tributary / Spark with dedup %.2fx wall, %.2fx by CPU%n",
+            sparkDedupSeconds / tributarySeconds,
+            tributaryPhase.rowsPerCpuSecond(o.events) / sparkDedupPhase.rowsPerCpuSecond(o.events)));
       }
       md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / raw %.2fx%n",
           tributaryPhase.rowsPerCpuSecond(o.events) / rawPhase.rowsPerCpuSecond(o.events)));
@@ -489,7 +524,7 @@ public final class SparkStreamingBenchmark {
           .add("properties", DataTypes.StringType);
 
   /** Runs an AvailableNow query over {@code input} into a Delta table at {@code table}; returns seconds. */
-  static double sparkRun(SparkSession spark, Options o, Path input, Path table) throws Exception {
+  static double sparkRun(SparkSession spark, Options o, Path input, Path table, boolean dedup) throws Exception {
     Dataset<Row> lines =
         spark.readStream().option("maxFilesPerTrigger", o.maxFilesPerTrigger).text(input.toString());
     Dataset<Row> parsed = lines.select(from_json(col("value"), PAYLOAD_SCHEMA).as("e"), input_file_name().as("file"));
@@ -516,6 +551,10 @@ public final class SparkStreamingBenchmark {
                 current_timestamp().as("ingest_timestamp"),
                 current_timestamp().as("etl_timestamp"),
                 to_date(ts).as("event_date"));
+    if (dedup) {
+      // As the events job: drop a repeated event_id seen within the last hour of processing time.
+      silver = silver.withWatermark("ingest_timestamp", "1 hour").dropDuplicatesWithinWatermark("event_id");
+    }
     long t0 = System.nanoTime();
     StreamingQuery q =
         silver
@@ -741,6 +780,7 @@ public final class SparkStreamingBenchmark {
           "  --checkpoint-interval-ms N Flink checkpoint (= Delta commit) interval (5000)",
           "  --seed N                   SessionSimulator seed (42)",
           "  --no-dedup-run true|false  also time the pipeline without dedup, for reference (true)",
+          "  --spark-dedup true|false   also time Spark deduplicating by event_id as Tributary does, for reference (false)",
           "  --spark true|false         run Spark (false: only Tributary and raw, e.g. to profile them) (true)",
           "  --repeats N                rounds of every timed run, interleaved; the median round is reported (1)",
           "  --dir PATH                 scratch directory (tmp/tributary-spark-bench, emptied first)",
@@ -757,6 +797,7 @@ public final class SparkStreamingBenchmark {
     if (p.contains("seed")) o.seed = Long.parseLong(p.raw("seed"));
     if (p.contains("no-dedup-run")) o.noDedupRun = Boolean.parseBoolean(p.raw("no-dedup-run"));
     if (p.contains("spark")) o.spark = Boolean.parseBoolean(p.raw("spark"));
+    if (p.contains("spark-dedup")) o.sparkDedup = Boolean.parseBoolean(p.raw("spark-dedup"));
     if (p.contains("repeats")) o.repeats = Integer.parseInt(p.raw("repeats"));
     if (p.contains("dir")) o.dir = Paths.get(p.raw("dir"));
     if (p.contains("out")) o.out = Paths.get(p.raw("out"));
