@@ -38,21 +38,25 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventIdKey, Ro
     this.window = window;
   }
 
+  /** The TTL of the "seen" marks: {@code window} from the first sighting, swept lazily. */
+  static StateTtlConfig ttl(Duration window) {
+    return StateTtlConfig.newBuilder(window)
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        // Expired marks are dropped from full snapshots, and lazily while processing
+        // (heap) or during compaction (RocksDB, the default cleanup).
+        .cleanupFullSnapshot()
+        // Heap: check one entry per state access, not Flink's default of five. Each event
+        // accesses the state twice and adds at most one mark, so the sweep still outpaces
+        // growth (an expired mark is gone within about half a window), at a fraction of the
+        // cost: the sweep was the dedup operator's largest CPU item.
+        .cleanupIncrementally(1, false)
+        .build();
+  }
+
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl =
-        StateTtlConfig.newBuilder(window)
-            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-            // Expired marks are dropped from full snapshots, and lazily while processing
-            // (heap) or during compaction (RocksDB, the default cleanup).
-            .cleanupFullSnapshot()
-            // Heap: check one entry per state access, not Flink's default of five. Each event
-            // accesses the state twice and adds at most one mark, so the sweep still outpaces
-            // growth (an expired mark is gone within about half a window), at a fraction of the
-            // cost: the sweep was the dedup operator's largest CPU item.
-            .cleanupIncrementally(1, false)
-            .build();
+    StateTtlConfig ttl = ttl(window);
     ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("event-id-seen", Types.BOOLEAN);
     descriptor.enableTimeToLive(ttl);
     seen = getRuntimeContext().getState(descriptor);

@@ -72,4 +72,25 @@ class DeduplicateEventsTest {
       assertThat(output(restored)).containsExactly("c/click");
     }
   }
+
+  @Test
+  void expiredMarksAreSweptFromTheHeapWhileNewEventsArrive() throws Exception {
+    int n = 2_000;
+    try (var h = harness()) {
+      h.open();
+      h.setStateTtlProcessingTime(0);
+      for (int i = 0; i < n; i++) {
+        h.processElement(event(new java.util.UUID(1, i).toString(), "page_view"));
+      }
+      assertThat(h.numKeyedStateEntries()).isEqualTo(n);
+      h.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1); // every mark has expired
+      for (int i = 0; i < n; i++) {
+        h.processElement(event(new java.util.UUID(2, i).toString(), "click"));
+      }
+      // Each event touches the state twice and the sweep checks one entry per touch: by the time
+      // n new marks arrived, the n expired ones are gone (without the sweep the heap holds 2n).
+      assertThat(h.numKeyedStateEntries()).isLessThanOrEqualTo(n + n / 20);
+      assertThat(output(h)).hasSize(2 * n);
+    }
+  }
 }
