@@ -95,11 +95,11 @@ public final class LoadProfileBenchmark {
     pairCheckpointMillis = Long.parseLong(a.getOrDefault("checkpoint-interval", "1000"));
     Path dir = Paths.get(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/tributary-load-profile"));
     org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
-    System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %.0f%%"
+    System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %s%%"
             + " malformed in the mixed runs, %d pairs; steady %,d events/s for %d s%n",
         ZonedDateTime.now(ZoneOffset.UTC).withNano(0), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20,
-        valid, share * 100, repeats, rate, seconds);
+        valid, pct(share), repeats, rate, seconds);
     System.out.println("load average at start: " + loadAverage());
     System.out.printf(Locale.ROOT, "malformed payloads: %s kinds, %,.0f bytes on average%s%n",
         includeOversize ? "all" : "all but payload_too_large", Mixed.averageMalformedBytes(includeOversize),
@@ -116,7 +116,7 @@ public final class LoadProfileBenchmark {
       long total = Math.round(valid / (1 - share));
       long baselineTotal = Math.round(valid / (1 - baselineShare));
       long baselineValid = baselineTotal - malformedBefore(baselineTotal, baselineShare);
-      String baselineName = baselineShare == 0 ? "valid only" : String.format(Locale.ROOT, "%.1f%% malformed (baseline)", baselineShare * 100);
+      String baselineName = baselineShare == 0 ? "valid only" : pct(baselineShare) + "% malformed (baseline)";
       double[] clean = new double[repeats];
       double[] mixed = new double[repeats];
       double[] cleanCpu = new double[repeats];
@@ -148,7 +148,7 @@ public final class LoadProfileBenchmark {
         ok &= clean[i] > 0 && mixed[i] > 0;
         lines.add(String.format(Locale.ROOT, "| %d | %s | %,d | %,.0f | %,.0f | %s |", i + 1, baselineName, baselineTotal, clean[i],
             cleanCpu[i], cleanLoad));
-        lines.add(String.format(Locale.ROOT, "| %d | %.0f%% malformed | %,d | %,.0f | %,.0f | %s |", i + 1, share * 100, total,
+        lines.add(String.format(Locale.ROOT, "| %d | %s%% malformed | %,d | %,.0f | %,.0f | %s |", i + 1, pct(share), total,
             mixed[i], mixedCpu[i], mixedLoad));
         lines.add(String.format(Locale.ROOT, "| %d | ratio malformed / baseline | | %.2fx | %.2fx | |", i + 1,
             mixed[i] / clean[i], mixedCpu[i] / cleanCpu[i]));
@@ -162,13 +162,13 @@ public final class LoadProfileBenchmark {
       double m = median(mixed);
       double cc = median(cleanCpu);
       double mc = median(mixedCpu);
-      System.out.printf(Locale.ROOT, "median wall: %s %,.0f, %.0f%% malformed %,.0f valid events/s: %.2fx%n", baselineName, c,
-          share * 100, m, m / c);
-      System.out.printf(Locale.ROOT, "median CPU: %s %,.0f, %.0f%% malformed %,.0f valid events per CPU-second: %.2fx%n",
-          baselineName, cc, share * 100, mc, mc / cc);
-      System.out.printf(Locale.ROOT, "valid path with %.0f%% malformed input (CPU, the figure that load on a shared machine"
+      System.out.printf(Locale.ROOT, "median wall: %s %,.0f, %s%% malformed %,.0f valid events/s: %.2fx%n", baselineName, c,
+          pct(share), m, m / c);
+      System.out.printf(Locale.ROOT, "median CPU: %s %,.0f, %s%% malformed %,.0f valid events per CPU-second: %.2fx%n",
+          baselineName, cc, pct(share), mc, mc / cc);
+      System.out.printf(Locale.ROOT, "valid path with %s%% malformed input (CPU, the figure that load on a shared machine"
               + " disturbs least): %.2fx the clean rate (goal >= 0.90x: %s)%n",
-          share * 100, mc / cc, mc / cc >= 0.9 ? "met" : "NOT met");
+          pct(share), mc / cc, mc / cc >= 0.9 ? "met" : "NOT met");
     }
 
     if (rate > 0) {
@@ -283,9 +283,9 @@ public final class LoadProfileBenchmark {
     String loadEnd = loadAverage();
     long committed = committedRows(config.atomicEventsTablePath());
     double sampledRate = (countAtSampleEnd - countAtSampleStart) / ((sampleEndNanos - sampleStartNanos) / 1e9) / (1 - share);
-    System.out.printf(Locale.ROOT, "steady %,d events/s (%.0f%% malformed) for %d s: %,d valid events into the sink, %,d committed"
+    System.out.printf(Locale.ROOT, "steady %,d events/s (%s%% malformed) for %d s: %,d valid events into the sink, %,d committed"
             + " (expected %,d); sampled window %.0f s at %,.0f records/s; load average %s -> %s%n",
-        rate, share * 100, seconds, EventsJobBenchmark.Meter.COUNT.get(), committed, expectedValid,
+        rate, pct(share), seconds, EventsJobBenchmark.Meter.COUNT.get(), committed, expectedValid,
         (sampleEndNanos - sampleStartNanos) / 1e9, sampledRate, loadStart, loadEnd);
     if (liveEnd > 0) {
       System.out.printf(Locale.ROOT, "  live heap (after a full GC): %,d MiB with %,d events in, %,d MiB with %,d in:"
@@ -360,6 +360,11 @@ public final class LoadProfileBenchmark {
   }
 
   /** Malformed records among indices [0, count) under {@link Mixed}'s spreading rule. */
+  /** A share as a percentage for the output: "10", "0.1". */
+  static String pct(double share) {
+    return java.math.BigDecimal.valueOf(share * 100).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+
   static long malformedBefore(long count, double share) {
     return share <= 0 ? 0 : (long) Math.floor(count * share);
   }
