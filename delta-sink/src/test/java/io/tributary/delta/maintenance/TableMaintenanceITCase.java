@@ -92,7 +92,9 @@ class TableMaintenanceITCase {
     List<ActiveFile> before = ActiveFile.list(table.engine(), table.snapshot());
     CompactionReport last = new Compactor(table, eager()).compact();
     List<ActiveFile> after = ActiveFile.list(table.engine(), table.snapshot());
-    assertThat(after.size()).isLessThan(before.size());
+    // The loop's last compaction may already have run after the job's final commit, leaving one
+    // file per partition; then this one has nothing left to do.
+    assertThat(after.size()).isLessThanOrEqualTo(before.size());
     assertThat(after.stream().map(ActiveFile::partitionValues).distinct()).hasSize(3);
     assertThat(after).as("one file per partition after a full compaction: " + last).hasSize(3);
 
