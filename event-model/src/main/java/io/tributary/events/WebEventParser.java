@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -77,7 +75,7 @@ public final class WebEventParser {
     }
     // Pure ASCII is valid UTF-8 without a BOM: skip the decoder on the common path.
     if (!isAscii(payload)) {
-      if (!isValidUtf8(payload)) {
+      if (!Utf8.isValid(payload)) {
         return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
       }
       if (payload.length >= 3
@@ -96,17 +94,6 @@ public final class WebEventParser {
       return parseWithTree(payload);
     }
     return check(fields);
-  }
-
-  /** What a strict UTF-8 decoder accepts; asks it without the exception of its convenience method. */
-  private static boolean isValidUtf8(byte[] payload) {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    CharBuffer out = CharBuffer.allocate(payload.length); // UTF-8 never has more chars than bytes
-    return !decoder.decode(ByteBuffer.wrap(payload), out, true).isError() && !decoder.flush(out).isError();
   }
 
   private static boolean isAscii(byte[] b) {

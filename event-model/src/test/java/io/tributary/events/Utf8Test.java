@@ -1,4 +1,4 @@
-package io.tributary.eventsjob;
+package io.tributary.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link QuarantineTable#isValidUtf8} agrees with the JDK's strict UTF-8 decoder. */
-class Utf8ValidationTest {
+/** {@link Utf8#isValid} agrees with the JDK's strict UTF-8 decoder. */
+class Utf8Test {
 
   private static boolean strictDecoderAccepts(byte[] bytes) {
     try {
@@ -45,7 +45,7 @@ class Utf8ValidationTest {
       bytes(0xE2, 0x28, 0xA1), bytes(0xC3, 0x28), bytes(0xFF), bytes('a', 0xFE, 'b'),
     };
     for (byte[] c : cases) {
-      assertThat(QuarantineTable.isValidUtf8(c)).as(java.util.Arrays.toString(c)).isEqualTo(strictDecoderAccepts(c));
+      assertThat(Utf8.isValid(c)).as(java.util.Arrays.toString(c)).isEqualTo(strictDecoderAccepts(c));
     }
   }
 
@@ -78,7 +78,7 @@ class Utf8ValidationTest {
       }
       boolean expected = strictDecoderAccepts(b);
       valid += expected ? 1 : 0;
-      assertThat(QuarantineTable.isValidUtf8(b)).as(java.util.Arrays.toString(b)).isEqualTo(expected);
+      assertThat(Utf8.isValid(b)).as(java.util.Arrays.toString(b)).isEqualTo(expected);
     }
     assertThat(valid).as("both outcomes are exercised").isBetween(1_000, 199_000);
   }
