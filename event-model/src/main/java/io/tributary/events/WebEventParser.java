@@ -73,18 +73,16 @@ public final class WebEventParser {
           null,
           "payload: " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
     }
-    // Pure ASCII is valid UTF-8 without a BOM: skip the decoder on the common path.
-    if (!isAscii(payload)) {
-      if (!Utf8.isValid(payload)) {
-        return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
-      }
-      if (payload.length >= 3
-          && (payload[0] & 0xff) == 0xEF
-          && (payload[1] & 0xff) == 0xBB
-          && (payload[2] & 0xff) == 0xBF) {
-        return ParseResult.rejected(
-            RejectReason.NOT_JSON, null, "payload: starts with a byte order mark");
-      }
+    // Utf8.isValid steps over ASCII eight bytes at a time: the common, all-ASCII payload costs
+    // a fraction of a byte-wise scan.
+    if (!Utf8.isValid(payload)) {
+      return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
+    }
+    if (payload.length >= 3
+        && (payload[0] & 0xff) == 0xEF
+        && (payload[1] & 0xff) == 0xBB
+        && (payload[2] & 0xff) == 0xBF) {
+      return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: starts with a byte order mark");
     }
     Fields fields = readStreaming(payload);
     if (fields == null) {
@@ -94,14 +92,6 @@ public final class WebEventParser {
       return parseWithTree(payload);
     }
     return check(fields);
-  }
-
-  private static boolean isAscii(byte[] b) {
-    int acc = 0;
-    for (byte x : b) {
-      acc |= x;
-    }
-    return acc >= 0;
   }
 
   // ---------------------------------------------------------------------------------------------
