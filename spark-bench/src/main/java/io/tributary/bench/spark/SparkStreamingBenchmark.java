@@ -22,6 +22,7 @@ import io.tributary.events.SessionSimulator;
 import io.tributary.events.WebEventJson;
 import io.tributary.events.WebEventParser;
 import io.tributary.eventsjob.AtomicEventsTable;
+import io.tributary.eventsjob.EventIdKey;
 import io.tributary.eventsjob.EventsJobConfig;
 import io.tributary.eventsjob.EventsPipeline;
 import io.tributary.eventsjob.KinesisRecord;
@@ -38,9 +39,11 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +100,10 @@ import org.apache.spark.sql.types.StructType;
  * keyBy, no keyed state; {@code --no-dedup-run false} skips it) separates the cost of dedup, and
  * {@code --spark-dedup true} adds a Spark run that deduplicates by event_id too (like for like). Row
  * counts of the outputs are checked (Delta tables read by Spark); a mismatch makes the exit status
- * 1. Nothing asserts a time.
+ * 1. Nothing asserts a time. A reference raw run that also drops repeated event ids with an
+ * in-memory hash set per thread ({@code --raw-dedup-run false} skips it) is the ceiling of a
+ * deduplicating pipeline: Tributary with dedup is compared with it, Tributary without dedup with the
+ * plain ceiling.
  */
 public final class SparkStreamingBenchmark {
   private SparkStreamingBenchmark() {}
@@ -111,6 +117,7 @@ public final class SparkStreamingBenchmark {
     long seed = 42;
     long checkpointMillis = 5_000;
     boolean noDedupRun = true;
+    boolean rawDedupRun = true;
     boolean spark = true;
     boolean sparkDedup = false;
     int repeats = 1;
@@ -157,6 +164,9 @@ public final class SparkStreamingBenchmark {
       }
       flinkRun(flink, o, warmup, o.dir.resolve("tributary-warmup"), true);
       rawRun(o, warmup, o.dir.resolve("raw-warmup"), true);
+      if (o.rawDedupRun) {
+        rawRun(o, warmup, o.dir.resolve("raw-dedup-warmup"), true, true, new long[1]);
+      }
       List<Timed> sparkRuns = new ArrayList<>();
       List<Timed> sparkDedupRuns = new ArrayList<>();
       List<Double> sparkLates = new ArrayList<>();
@@ -164,6 +174,7 @@ public final class SparkStreamingBenchmark {
       List<Timed> noDedupRuns = new ArrayList<>();
       List<Timed> parseRuns = new ArrayList<>();
       List<Timed> rawRuns = new ArrayList<>();
+      List<Timed> rawDedupRuns = new ArrayList<>();
       long sparkRows = -1;
       long tributaryRows = -1;
       long[] rawRows = new long[1];
@@ -228,12 +239,21 @@ public final class SparkStreamingBenchmark {
         parseRuns.add(new Timed(seconds, phase));
         Path rawDir = o.dir.resolve("raw-parquet" + suffix);
         phase = Phase.start();
-        seconds = rawRun(o, timed, rawDir, true, rawRows);
+        seconds = rawRun(o, timed, rawDir, true, false, rawRows);
         phase.end();
         rawRuns.add(new Timed(seconds, phase));
         ok &= check("raw Parquet files", rawRows[0], o.events);
         long rawRead = spark.read().parquet(rawDir.toString()).count();
         ok &= check("raw Parquet files (read by Spark)", rawRead, o.events);
+        if (o.rawDedupRun) {
+          Path rawDedupDir = o.dir.resolve("raw-parquet-dedup" + suffix);
+          long[] rawDedupRows = new long[1];
+          phase = Phase.start();
+          seconds = rawRun(o, timed, rawDedupDir, true, true, rawDedupRows);
+          phase.end();
+          rawDedupRuns.add(new Timed(seconds, phase));
+          ok &= check("raw Parquet files (dedup)", rawDedupRows[0], o.events);
+        }
       }
       Timed sparkMedian = o.spark ? Timed.median(sparkRuns) : null;
       double sparkSeconds = o.spark ? sparkMedian.seconds : Double.NaN;
@@ -250,6 +270,8 @@ public final class SparkStreamingBenchmark {
       Phase parsePhase = parseMedian.phase;
       Phase noDedupPhase = o.noDedupRun ? Timed.median(noDedupRuns).phase : null;
       double noDedupSeconds = o.noDedupRun ? Timed.median(noDedupRuns).seconds : Double.NaN;
+      Phase rawDedupPhase = o.rawDedupRun ? Timed.median(rawDedupRuns).phase : null;
+      double rawDedupSeconds = o.rawDedupRun ? Timed.median(rawDedupRuns).seconds : Double.NaN;
       boolean withSparkDedup = o.spark && o.sparkDedup;
       Phase sparkDedupPhase = withSparkDedup ? Timed.median(sparkDedupRuns).phase : null;
       double sparkDedupSeconds = withSparkDedup ? Timed.median(sparkDedupRuns).seconds : Double.NaN;
@@ -267,6 +289,9 @@ public final class SparkStreamingBenchmark {
           System.out.println("  Tributary (no dedup):  " + Timed.list(noDedupRuns));
         }
         System.out.println("  raw Parquet (ceiling): " + Timed.list(rawRuns));
+        if (o.rawDedupRun) {
+          System.out.println("  raw Parquet + dedup:   " + Timed.list(rawDedupRuns));
+        }
         System.out.println("  parse only:            " + Timed.list(parseRuns));
       }
 
@@ -280,6 +305,10 @@ public final class SparkStreamingBenchmark {
       rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds, rawPhase));
       if (noDedupPhase != null) {
         rows.add(row("(reference) Tributary without dedup (no keyBy, no keyed state)", o, noDedupSeconds, noDedupPhase));
+      }
+      if (rawDedupPhase != null) {
+        rows.add(row("(reference) raw Parquet + dedup: the ceiling, also dropping repeated event ids (in-memory hash set per thread)",
+            o, rawDedupSeconds, rawDedupPhase));
       }
       if (withSparkDedup) {
         rows.add(row("(reference) Spark with dropDuplicatesWithinWatermark(event_id), 1 h watermark on ingest time", o,
@@ -329,6 +358,16 @@ public final class SparkStreamingBenchmark {
       }
       md.append(String.format(Locale.ROOT, "By CPU (rows per process CPU-second): Tributary / raw %.2fx%n",
           tributaryPhase.rowsPerCpuSecond(o.events) / rawPhase.rowsPerCpuSecond(o.events)));
+      if (noDedupPhase != null) {
+        md.append(String.format(Locale.ROOT, "Like for like, neither deduplicates: Tributary without dedup / raw %.2fx wall, %.2fx by CPU%n",
+            rawSeconds / noDedupSeconds,
+            noDedupPhase.rowsPerCpuSecond(o.events) / rawPhase.rowsPerCpuSecond(o.events)));
+      }
+      if (rawDedupPhase != null) {
+        md.append(String.format(Locale.ROOT, "Like for like, both deduplicate: Tributary / raw + dedup %.2fx wall, %.2fx by CPU%n",
+            rawDedupSeconds / tributarySeconds,
+            tributaryPhase.rowsPerCpuSecond(o.events) / rawDedupPhase.rowsPerCpuSecond(o.events)));
+      }
       md.append(String.format(Locale.ROOT, "Row counts: Spark table %,d, Tributary table %,d, raw files %,d (expected %,d)%n",
           sparkRows, tributaryRows, rawRows[0], o.events));
       System.out.println();
@@ -677,18 +716,23 @@ public final class SparkStreamingBenchmark {
   private static final int SIZE_CHECK_INTERVAL = 256;
 
   static double rawRun(Options o, byte[][] data, Path dir, boolean write) throws Exception {
-    return rawRun(o, data, dir, write, new long[1]);
+    return rawRun(o, data, dir, write, false, new long[1]);
   }
 
   static double parseOnly(Options o, byte[][] data) throws Exception {
     long[] rows = new long[1];
-    double s = rawRun(o, data, null, false, rows);
+    double s = rawRun(o, data, null, false, false, rows);
     System.out.printf(Locale.ROOT, "Parse only: %.2f s, %,d accepted%n", s, rows[0]);
     return s;
   }
 
-  /** One thread per core over contiguous ranges; returns seconds, rows written into {@code rows[0]}. */
-  static double rawRun(Options o, byte[][] data, Path dir, boolean write, long[] rows) throws Exception {
+  /**
+   * One thread per core over contiguous ranges; returns seconds, rows written into {@code rows[0]}.
+   * With {@code dedup}, each thread drops an event whose id it has seen (a plain {@link HashSet}, no
+   * state backend, no checkpoint): the least a deduplicating writer must do on top.
+   */
+  static double rawRun(Options o, byte[][] data, Path dir, boolean write, boolean dedup, long[] rows)
+      throws Exception {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     org.apache.hadoop.fs.Path root = dir == null ? null : new org.apache.hadoop.fs.Path(dir.toUri());
     FileSystem fs = root == null ? null : root.getFileSystem(conf);
@@ -717,6 +761,7 @@ public final class SparkStreamingBenchmark {
           String shard = String.format(Locale.ROOT, "shardId-%012d", subtask);
           Map<Integer, ParquetFileAppender> open = new HashMap<>();
           DictionaryAdvisor dictionaries = new DictionaryAdvisor(); // as the sink's writer does
+          Set<EventIdKey> seen = dedup ? new HashSet<>() : null;
           long n = 0;
           for (int i = from; i < to; i++) {
             KinesisRecord record = new KinesisRecord(data[i], "generator", shard, Integer.toString(i), System.currentTimeMillis());
@@ -725,6 +770,9 @@ public final class SparkStreamingBenchmark {
               continue;
             }
             RowData row = AtomicEventsTable.toRow(r.getEvent(), record, Instant.now());
+            if (seen != null && !seen.add(EventIdKey.of(row.getString(AtomicEventsTable.EVENT_ID)))) {
+              continue;
+            }
             n++;
             if (!write) {
               continue;
@@ -780,6 +828,7 @@ public final class SparkStreamingBenchmark {
           "  --checkpoint-interval-ms N Flink checkpoint (= Delta commit) interval (5000)",
           "  --seed N                   SessionSimulator seed (42)",
           "  --no-dedup-run true|false  also time the pipeline without dedup, for reference (true)",
+          "  --raw-dedup-run true|false also time the raw ceiling with an in-memory dedup by event_id (true)",
           "  --spark-dedup true|false   also time Spark deduplicating by event_id as Tributary does, for reference (false)",
           "  --spark true|false         run Spark (false: only Tributary and raw, e.g. to profile them) (true)",
           "  --repeats N                rounds of every timed run, interleaved; the median round is reported (1)",
@@ -796,6 +845,7 @@ public final class SparkStreamingBenchmark {
     if (p.contains("checkpoint-interval-ms")) o.checkpointMillis = Long.parseLong(p.raw("checkpoint-interval-ms"));
     if (p.contains("seed")) o.seed = Long.parseLong(p.raw("seed"));
     if (p.contains("no-dedup-run")) o.noDedupRun = Boolean.parseBoolean(p.raw("no-dedup-run"));
+    if (p.contains("raw-dedup-run")) o.rawDedupRun = Boolean.parseBoolean(p.raw("raw-dedup-run"));
     if (p.contains("spark")) o.spark = Boolean.parseBoolean(p.raw("spark"));
     if (p.contains("spark-dedup")) o.sparkDedup = Boolean.parseBoolean(p.raw("spark-dedup"));
     if (p.contains("repeats")) o.repeats = Integer.parseInt(p.raw("repeats"));
