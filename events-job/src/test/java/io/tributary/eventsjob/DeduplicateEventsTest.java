@@ -74,6 +74,25 @@ class DeduplicateEventsTest {
   }
 
   @Test
+  void aMarkThatExpiredBeforeTheSnapshotIsNotHonouredAfterRestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      h.setStateTtlProcessingTime(0);
+      h.processElement(event("a", "page_view"));
+      h.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1); // a's mark has expired
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.setStateTtlProcessingTime(Duration.ofMinutes(11).toMillis());
+      restored.processElement(event("a", "login"));
+      assertThat(output(restored)).containsExactly("a/login");
+    }
+  }
+
+  @Test
   void expiredMarksAreSweptFromTheHeapWhileNewEventsArrive() throws Exception {
     int n = 2_000;
     try (var h = harness()) {

@@ -42,6 +42,21 @@ class EventIdKeyTest {
   }
 
   @Test
+  void aNonDigitAtAnyPositionOrAMissingDashMakesItText() {
+    String id = "0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d";
+    for (int i = 0; i < id.length(); i++) {
+      boolean dash = id.charAt(i) == '-';
+      for (char c : dash ? new char[] {'0', 'a', '_'} : new char[] {'g', 'G', 'A', '-', '/', ':', '`', '\u0660', '\u0130'}) {
+        String other = id.substring(0, i) + c + id.substring(i + 1);
+        EventIdKey key = EventIdKey.of(other);
+        assertThat(key).as(other).hasToString(other).isEqualTo(roundTrip(key)).isNotEqualTo(EventIdKey.of(id));
+        byte[] utf8 = other.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(EventIdKey.of(StringData.fromBytes(utf8))).as(other).isEqualTo(key);
+      }
+    }
+  }
+
+  @Test
   void theSelectorReadsTheIdOfGenericAndBinaryRows() throws Exception {
     String id = UUID.randomUUID().toString();
     GenericRowData row = new GenericRowData(AtomicEventsTable.COLUMNS.size());
