@@ -175,9 +175,10 @@ public final class WebEventParser {
         return null;
       }
     }
-    // Not an object at all (CSV, a bare value, garbage): the first token cannot be '{', so skip
-    // the streaming parser's exception, which is costly in a deep Flink call stack.
-    if (!startsWithBrace(payload)) {
+    // Not an object at all (CSV, a bare value, garbage), or cut off before its closing brace (a
+    // truncated record): the streaming parser would fail, so skip its exception, which is costly
+    // in a deep Flink call stack (Jackson also formats its message eagerly).
+    if (!startsWithBrace(payload) || !endsWithBrace(payload)) {
       return null;
     }
     StringBuilder extras = null;
@@ -255,6 +256,17 @@ public final class WebEventParser {
     for (byte b : payload) {
       if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
         return b == '{';
+      }
+    }
+    return false;
+  }
+
+  /** Whether the last byte that is not JSON whitespace is '}', as in every well-formed object. */
+  private static boolean endsWithBrace(byte[] payload) {
+    for (int i = payload.length - 1; i >= 0; i--) {
+      byte b = payload[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == '}';
       }
     }
     return false;

@@ -228,6 +228,16 @@ class WebEventParserTest {
   }
 
   @Test
+  void whitespaceAroundTheObjectIsAcceptedAndATruncatedObjectKeepsItsExactMessage() {
+    String event = minimal("\"2026-11-22T10:15:30Z\"", "");
+    assertThat(accept(" \t\r\n" + event + " \n\t\r ").getEventId()).isEqualTo(ID);
+    String truncated = event.substring(0, event.length() - 1) + "\n";
+    assertThat(reject(truncated).getDetail())
+        .isEqualTo(new ReferenceWebEventParser().parse(utf8(truncated)).getRejection().getDetail())
+        .contains("end-of-input");
+  }
+
+  @Test
   void duplicateKeyDetailNamesTheKey() {
     Rejection r = reject(minimal("0", ",\"user_id\":\"a\",\"user_id\":\"b\""));
     assertThat(r.getReason()).isEqualTo(RejectReason.NOT_JSON);
