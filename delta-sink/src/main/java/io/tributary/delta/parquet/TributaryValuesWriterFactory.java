@@ -20,23 +20,23 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 final class TributaryValuesWriterFactory implements ValuesWriterFactory {
   private ParquetProperties properties;
   private ValuesWriterFactory defaults;
+  /** Whether the file is written in the Parquet 1.0 format, the one BinaryDictionaryWriter serves. */
+  private boolean v1;
 
   @Override
   public void initialize(ParquetProperties properties) {
     this.properties = properties;
+    this.v1 = properties.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0;
     // Our own instance: Parquet's DefaultValuesWriterFactory initializes one static delegate, so
     // concurrent writers with different per-column settings would see each other's.
-    this.defaults =
-        properties.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0
-            ? new DefaultV1ValuesWriterFactory()
-            : new DefaultV2ValuesWriterFactory();
+    this.defaults = v1 ? new DefaultV1ValuesWriterFactory() : new DefaultV2ValuesWriterFactory();
     defaults.initialize(properties);
   }
 
   @Override
   public ValuesWriter newValuesWriter(ColumnDescriptor column) {
-    if (column.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY
-        || properties.getWriterVersion() != ParquetProperties.WriterVersion.PARQUET_1_0
+    if (!v1
+        || column.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY
         || !properties.isDictionaryEnabled(column)) {
       return defaults.newValuesWriter(column);
     }
