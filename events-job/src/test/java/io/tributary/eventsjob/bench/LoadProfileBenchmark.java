@@ -91,8 +91,10 @@ public final class LoadProfileBenchmark {
     int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
     double steadyShare = Double.parseDouble(a.getOrDefault("steady-malformed", "0.01"));
-    includeOversize = Boolean.parseBoolean(a.getOrDefault("oversize", "true"));
-    pairCheckpointMillis = Long.parseLong(a.getOrDefault("checkpoint-interval", "1000"));
+    Settings settings =
+        new Settings(
+            Boolean.parseBoolean(a.getOrDefault("oversize", "true")),
+            Long.parseLong(a.getOrDefault("checkpoint-interval", "1000")));
     Path dir = Paths.get(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/tributary-load-profile"));
     org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %s%%"
@@ -102,8 +104,8 @@ public final class LoadProfileBenchmark {
         valid, pct(share), repeats, rate, seconds);
     System.out.println("load average at start: " + loadAverage());
     System.out.printf(Locale.ROOT, "malformed payloads: %s kinds, %,.0f bytes on average%s%n",
-        includeOversize ? "all" : "all but payload_too_large", Mixed.averageMalformedBytes(includeOversize),
-        includeOversize ? " (the payload_too_large kind is 64 KiB; --oversize false leaves it out)" : "");
+        settings.oversize ? "all" : "all but payload_too_large", Mixed.averageMalformedBytes(settings.oversize),
+        settings.oversize ? " (the payload_too_large kind is 64 KiB; --oversize false leaves it out)" : "");
 
     boolean ok = true;
     List<String> lines = new ArrayList<>();
@@ -111,8 +113,8 @@ public final class LoadProfileBenchmark {
       // JIT warm-up of both paths, not reported. The mixed input reaches the C2-compiled steady
       // state slowly (three dozen rare reject paths, two row shapes in the sink code): with
       // 500k-event warm-ups its rate still rose by half from the first pair to the third.
-      run(dir.resolve("warmup-0"), warmup, 0, 0, 0);
-      run(dir.resolve("warmup-1"), Math.round(warmup / (1 - share)), share, 0, 0);
+      run(settings, dir.resolve("warmup-0"), warmup, 0, 0, 0);
+      run(settings, dir.resolve("warmup-1"), Math.round(warmup / (1 - share)), share, 0, 0);
       long total = Math.round(valid / (1 - share));
       long baselineTotal = Math.round(valid / (1 - baselineShare));
       long baselineValid = baselineTotal - malformedBefore(baselineTotal, baselineShare);
@@ -128,19 +130,19 @@ public final class LoadProfileBenchmark {
         String mixedLoad;
         if (i % 2 == 0) {
           String la0 = loadAverage();
-          clean[i] = run(dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
+          clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
           cleanCpu[i] = baselineValid / lastCpuSeconds;
           String la1 = loadAverage();
-          mixed[i] = run(dir.resolve("mixed-" + i), total, share, 0, 0);
+          mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
           mixedCpu[i] = valid / lastCpuSeconds;
           cleanLoad = la0 + " -> " + la1;
           mixedLoad = la1 + " -> " + loadAverage();
         } else {
           String la0 = loadAverage();
-          mixed[i] = run(dir.resolve("mixed-" + i), total, share, 0, 0);
+          mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
           mixedCpu[i] = valid / lastCpuSeconds;
           String la1 = loadAverage();
-          clean[i] = run(dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
+          clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
           cleanCpu[i] = baselineValid / lastCpuSeconds;
           mixedLoad = la0 + " -> " + la1;
           cleanLoad = la1 + " -> " + loadAverage();
@@ -173,7 +175,7 @@ public final class LoadProfileBenchmark {
 
     if (rate > 0) {
       System.out.println();
-      ok &= run(dir.resolve("steady"), (long) rate * seconds, steadyShare, rate, seconds) >= 0;
+      ok &= run(settings, dir.resolve("steady"), (long) rate * seconds, steadyShare, rate, seconds) >= 0;
     }
     if (!ok) {
       System.out.println("ERROR: a Delta table does not hold the expected number of rows");
@@ -181,13 +183,22 @@ public final class LoadProfileBenchmark {
     }
   }
 
-  /** @return valid events per second into the sink, negative on a row-count mismatch (0 for the steady run) */
-  /** Whether the mixed runs include the 64 KiB payload_too_large kind ({@code --oversize false} clears it). */
-  private static boolean includeOversize = true;
-  /** Checkpoint interval of the unthrottled (pair) runs. */
-  private static long pairCheckpointMillis = 1_000;
+  /** Options that shape every run. */
+  static final class Settings {
+    /** Whether the mixed runs include the 64 KiB payload_too_large kind ({@code --oversize false} clears it). */
+    final boolean oversize;
+    /** Checkpoint interval of the unthrottled (pair) runs. */
+    final long checkpointMillis;
 
-  private static double run(Path lake, long count, double share, int rate, int seconds) throws Exception {
+    Settings(boolean oversize, long checkpointMillis) {
+      this.oversize = oversize;
+      this.checkpointMillis = checkpointMillis;
+    }
+  }
+
+  /** @return valid events per second into the sink, negative on a row-count mismatch (0 for the steady run) */
+  private static double run(Settings settings, Path lake, long count, double share, int rate, int seconds)
+      throws Exception {
     EventsJobConfig config = EventsJobConfig.from(
         JobParameters.of(Map.of("kinesis.stream", "generator", "kinesis.region", "local", "lake.path", lake.toString())),
         new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
@@ -195,11 +206,11 @@ public final class LoadProfileBenchmark {
     // The dedup state outgrows the JobManager's 5 MB in-memory checkpoints at these sizes.
     conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, lake.resolve("_checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-    env.enableCheckpointing(rate > 0 ? 5_000 : pairCheckpointMillis);
+    env.enableCheckpointing(rate > 0 ? 5_000 : settings.checkpointMillis);
     EventsPipeline.configure(env); // as the events job runs
     EventsJobBenchmark.Meter.reset();
     DataStream<KinesisRecord> records = env.fromSource(
-            new DataGeneratorSource<>(new Mixed(share, includeOversize), count,
+            new DataGeneratorSource<>(new Mixed(share, settings.oversize), count,
                 rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp(), TypeInformation.of(KinesisRecord.class)),
             WatermarkStrategy.noWatermarks(), "generated records")
         .uid("generator");
