@@ -35,7 +35,8 @@ import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 
 /**
  * Two load questions of issue 9 for the events path (generator -> parse/route/dedup -> both
- * Delta sinks, parallelism 2, the production pipeline, heap state backend, all in this JVM):
+ * Delta sinks, parallelism 2, the production pipeline, heap state backend unless {@code
+ * --state-backend rocksdb}, all in this JVM):
  *
  * <ol>
  *   <li>Does a high malformed share slow the valid path? The same number of valid events runs
@@ -78,6 +79,8 @@ public final class LoadProfileBenchmark {
           "  --steady-malformed X  malformed share of the steady run (0.01)",
           "  --checkpoint-interval MS  checkpoint (= Delta commit) interval of the malformed-share runs (1000)",
           "  --oversize B          include the payload_too_large kind (64 KiB payloads; 1 of the 38 kinds) (true)",
+          "  --state-backend NAME  heap (Flink's default) or rocksdb (Managed Flink's; incremental checkpoints,",
+          "                        512 MB of managed memory) (heap)",
           "  --dir PATH            where the tables go (tmp/tributary-load-profile, emptied first)"));
       return;
     }
@@ -91,10 +94,15 @@ public final class LoadProfileBenchmark {
     int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
     double steadyShare = Double.parseDouble(a.getOrDefault("steady-malformed", "0.01"));
+    String backend = a.getOrDefault("state-backend", "heap");
+    if (!backend.equals("heap") && !backend.equals("rocksdb")) {
+      throw new IllegalArgumentException("--state-backend must be heap or rocksdb, not " + backend);
+    }
     Settings settings =
         new Settings(
             Boolean.parseBoolean(a.getOrDefault("oversize", "true")),
-            Long.parseLong(a.getOrDefault("checkpoint-interval", "1000")));
+            Long.parseLong(a.getOrDefault("checkpoint-interval", "1000")),
+            backend.equals("rocksdb"));
     Path dir = Paths.get(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/tributary-load-profile"));
     org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     System.out.printf(Locale.ROOT, "events-job load profile, %s, %d cores, Java %s, heap limit %,d MiB: %,d valid events, %s%%"
@@ -102,6 +110,7 @@ public final class LoadProfileBenchmark {
         ZonedDateTime.now(ZoneOffset.UTC).withNano(0), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20,
         valid, pct(share), repeats, rate, seconds);
+    System.out.println("state backend: " + (settings.rocksDb ? "RocksDB, incremental checkpoints" : "heap (HashMapStateBackend)"));
     System.out.println("load average at start: " + loadAverage());
     System.out.printf(Locale.ROOT, "malformed payloads: %s kinds, %,.0f bytes on average%s%n",
         settings.oversize ? "all" : "all but payload_too_large", Mixed.averageMalformedBytes(settings.oversize),
@@ -189,10 +198,13 @@ public final class LoadProfileBenchmark {
     final boolean oversize;
     /** Checkpoint interval of the unthrottled (pair) runs. */
     final long checkpointMillis;
+    /** RocksDB with incremental checkpoints instead of the heap state backend. */
+    final boolean rocksDb;
 
-    Settings(boolean oversize, long checkpointMillis) {
+    Settings(boolean oversize, long checkpointMillis, boolean rocksDb) {
       this.oversize = oversize;
       this.checkpointMillis = checkpointMillis;
+      this.rocksDb = rocksDb;
     }
   }
 
@@ -205,6 +217,13 @@ public final class LoadProfileBenchmark {
     Configuration conf = new Configuration();
     // The dedup state outgrows the JobManager's 5 MB in-memory checkpoints at these sizes.
     conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, lake.resolve("_checkpoints").toUri().toString());
+    if (settings.rocksDb) {
+      // As on Managed Flink: RocksDB, incremental checkpoints, state off the heap in managed memory.
+      conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+      conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
+          org.apache.flink.configuration.MemorySize.parse("512m"));
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     env.enableCheckpointing(rate > 0 ? 5_000 : settings.checkpointMillis);
     EventsPipeline.configure(env); // as the events job runs
