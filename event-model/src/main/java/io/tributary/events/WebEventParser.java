@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
@@ -254,7 +251,7 @@ public final class WebEventParser {
   /** Whether the first byte that is not JSON whitespace is '{'. */
   private static boolean startsWithBrace(byte[] payload) {
     for (byte b : payload) {
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+      if (!isJsonWhitespace(b)) {
         return b == '{';
       }
     }
@@ -264,31 +261,20 @@ public final class WebEventParser {
   /** Whether the last byte that is not JSON whitespace is '}', as in every well-formed object. */
   private static boolean endsWithBrace(byte[] payload) {
     for (int i = payload.length - 1; i >= 0; i--) {
-      byte b = payload[i];
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-        return b == '}';
+      if (!isJsonWhitespace(payload[i])) {
+        return payload[i] == '}';
       }
     }
     return false;
   }
 
+  private static boolean isJsonWhitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+  }
+
+  /** @param payload valid UTF-8 without a byte order mark: {@link #parse} rejected the others */
   private static ParseResult parseWithTree(byte[] payload) {
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(payload))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: is not valid UTF-8");
-    }
-    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-      return ParseResult.rejected(
-          RejectReason.NOT_JSON, null, "payload: starts with a byte order mark");
-    }
+    String text = new String(payload, StandardCharsets.UTF_8);
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(text);
