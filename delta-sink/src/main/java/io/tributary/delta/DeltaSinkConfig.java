@@ -1,6 +1,7 @@
 package io.tributary.delta;
 
 import io.tributary.delta.DeltaSinkOptions.Compression;
+import io.tributary.delta.storage.LocalPutIfAbsentLogStore;
 import io.tributary.delta.storage.S3ConditionalPutLogStore;
 import java.io.Serializable;
 import java.net.URI;
@@ -135,14 +136,15 @@ public final class DeltaSinkConfig implements Serializable {
 
   /**
    * Builds a fresh Hadoop configuration with the {@code hadoop.*} options applied. S3 paths get
-   * the conditional-write log store unless a log store is configured explicitly, so a second
-   * (zombie) committer can never overwrite a commit.
+   * the conditional-write log store and local paths the hard-link one unless a log store is
+   * configured explicitly, so a second (zombie) committer can never overwrite a commit.
    */
   public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     for (String key : S3ConditionalPutLogStore.logStoreConf().keySet()) {
       conf.set(key, S3ConditionalPutLogStore.class.getName());
     }
+    conf.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LocalPutIfAbsentLogStore.class.getName());
     hadoopConf.forEach(conf::set);
     return conf;
   }
