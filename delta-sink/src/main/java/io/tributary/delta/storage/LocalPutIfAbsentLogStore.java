@@ -72,10 +72,14 @@ public class LocalPutIfAbsentLogStore extends HadoopFileSystemLogStore {
     }
   }
 
-  /** Partial writes are never visible: a commit appears complete, under its final name. */
+  /**
+   * True, as for Kernel's own local store: the answer is about the file system, not this store's
+   * writes. Kernel asks it to decide whether other files (log checkpoints) must be written to a
+   * temporary name first; on a local disk a file written in place is visible half-written.
+   */
   @Override
   public Boolean isPartialWriteVisible(Path path, Configuration hadoopConf) {
-    return false;
+    return true;
   }
 
   private static java.nio.file.Path localPath(Path path) {
