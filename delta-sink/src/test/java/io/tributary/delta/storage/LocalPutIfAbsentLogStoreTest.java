@@ -16,11 +16,42 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.tributary.delta.testing.CommitRaceScenario;
 
 class LocalPutIfAbsentLogStoreTest {
   @TempDir java.nio.file.Path dir;
 
   private final Configuration conf = new Configuration();
+
+  @ParameterizedTest(name = "append first: {0}")
+  @ValueSource(booleans = {true, false})
+  void kernelRebasesTheLoserOfARaceWithItsActions(boolean appendFirst) throws Exception {
+    Configuration registered = new Configuration();
+    registered.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LocalPutIfAbsentLogStore.class.getName());
+    new CommitRaceScenario(registered).loserIsRebasedWithItsActions(dir.toUri() + "t", appendFirst);
+  }
+
+  @ParameterizedTest(name = "append first: {0}")
+  @ValueSource(booleans = {true, false})
+  void kernelRebasesALoserThatPassedTheExistenceCheck(boolean appendFirst) throws Exception {
+    Configuration registered = new Configuration();
+    registered.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LateLoser.class.getName());
+    new CommitRaceScenario(registered).loserIsRebasedWithItsActions(dir.toUri() + "t", appendFirst);
+  }
+
+  /** Never sees the winner's commit before it has written its own and tries to link it. */
+  public static final class LateLoser extends LocalPutIfAbsentLogStore {
+    public LateLoser(Configuration conf) {
+      super(conf);
+    }
+
+    @Override
+    boolean taken(java.nio.file.Path target) {
+      return false;
+    }
+  }
 
   @Test
   void ofWritersRacingForOneVersionExactlyOneWinsAndItsContentIsTheFile() throws Exception {

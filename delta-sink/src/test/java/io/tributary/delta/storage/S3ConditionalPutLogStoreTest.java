@@ -14,6 +14,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.storage.CloseableIterator;
 import io.delta.storage.LogStore;
+import io.tributary.delta.testing.CommitRaceScenario;
 import io.tributary.delta.testing.S3ProxyExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -544,6 +547,12 @@ class S3ConditionalPutLogStoreTest {
         .contains("writer-2");
     assertThat(Table.forPath(engine, tablePath).getLatestSnapshot(engine).getVersion())
         .isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "append first: {0}")
+  @ValueSource(booleans = {true, false})
+  void kernelRebasesTheLoserOfA412RaceWithItsActions(boolean appendFirst) throws Exception {
+    new CommitRaceScenario(conf).loserIsRebasedWithItsActions(testDir + "/append-first-" + appendFirst, appendFirst);
   }
 
   // ---------------------------------------------------------------------------------------------
