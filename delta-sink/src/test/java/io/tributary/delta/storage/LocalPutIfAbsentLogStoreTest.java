@@ -3,6 +3,7 @@ package io.tributary.delta.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.delta.testing.CommitRaceScenario;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,27 +18,19 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import io.tributary.delta.testing.CommitRaceScenario;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LocalPutIfAbsentLogStoreTest {
   @TempDir java.nio.file.Path dir;
 
   private final Configuration conf = new Configuration();
 
-  @ParameterizedTest(name = "append first: {0}")
-  @ValueSource(booleans = {true, false})
-  void kernelRebasesTheLoserOfARaceWithItsActions(boolean appendFirst) throws Exception {
+  @ParameterizedTest(name = "append first: {0}, loser past the existence check: {1}")
+  @CsvSource({"true, false", "false, false", "true, true", "false, true"})
+  void kernelRebasesTheLoserOfARaceWithItsActions(boolean appendFirst, boolean lateLoser) throws Exception {
     Configuration registered = new Configuration();
-    registered.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LocalPutIfAbsentLogStore.class.getName());
-    new CommitRaceScenario(registered).loserIsRebasedWithItsActions(dir.toUri() + "t", appendFirst);
-  }
-
-  @ParameterizedTest(name = "append first: {0}")
-  @ValueSource(booleans = {true, false})
-  void kernelRebasesALoserThatPassedTheExistenceCheck(boolean appendFirst) throws Exception {
-    Configuration registered = new Configuration();
-    registered.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LateLoser.class.getName());
+    registered.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY,
+        (lateLoser ? LateLoser.class : LocalPutIfAbsentLogStore.class).getName());
     new CommitRaceScenario(registered).loserIsRebasedWithItsActions(dir.toUri() + "t", appendFirst);
   }
 

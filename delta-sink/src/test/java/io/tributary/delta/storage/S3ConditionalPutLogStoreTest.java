@@ -15,11 +15,10 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.delta.storage.CloseableIterator;
 import io.delta.storage.LogStore;
 import io.tributary.delta.testing.CommitRaceScenario;
+import io.tributary.delta.testing.DeltaTestTables;
 import io.tributary.delta.testing.S3ProxyExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -586,13 +585,9 @@ class S3ConditionalPutLogStoreTest {
   }
 
   private String rawContent(Path path) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    try (InputStream in = fs.open(path)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toString(StandardCharsets.UTF_8);
-    }
+    return DeltaTestTables.readText(path, conf);
   }
+
 
   private static List<String> names(java.util.Iterator<FileStatus> it) {
     List<FileStatus> all = new ArrayList<>();

@@ -22,11 +22,8 @@ import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.DataFileStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -76,8 +72,8 @@ public final class CommitRaceScenario {
     assertThat((appendFirst ? compact : add).call()).as("loser's version after the rebase").isEqualTo(3);
 
     assertThat(table.getLatestSnapshot(engine).getVersion()).isEqualTo(3);
-    String v2 = read(new Path(tablePath + "/_delta_log/00000000000000000002.json"));
-    String v3 = read(new Path(tablePath + "/_delta_log/00000000000000000003.json"));
+    String v2 = DeltaTestTables.readText(new Path(tablePath + "/_delta_log/00000000000000000002.json"), conf);
+    String v3 = DeltaTestTables.readText(new Path(tablePath + "/_delta_log/00000000000000000003.json"), conf);
     assertThat(appendFirst ? v2 : v3).contains("c.parquet").doesNotContain("\"remove\"");
     assertThat(appendFirst ? v3 : v2).contains("\"remove\"").contains("a.parquet").contains("b.parquet");
   }
@@ -121,12 +117,4 @@ public final class CommitRaceScenario {
     return result.getVersion();
   }
 
-  private String read(Path path) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    try (InputStream in = fs.open(path)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toString(StandardCharsets.UTF_8);
-    }
-  }
 }

@@ -51,6 +51,14 @@ import org.apache.hadoop.conf.Configuration;
 public final class DeltaTestTables {
   private DeltaTestTables() {}
 
+  /** The whole file as UTF-8 text, e.g. a commit file of the log, through its Hadoop file system. */
+  public static String readText(org.apache.hadoop.fs.Path path, org.apache.hadoop.conf.Configuration conf)
+      throws java.io.IOException {
+    try (java.io.InputStream in = path.getFileSystem(conf).open(path)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   public static Engine engine(Map<String, String> hadoopConf) {
     Configuration conf = new Configuration();
     hadoopConf.forEach(conf::set);
