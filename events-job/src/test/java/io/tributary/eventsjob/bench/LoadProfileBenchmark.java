@@ -132,43 +132,62 @@ public final class LoadProfileBenchmark {
       double[] mixed = new double[repeats];
       double[] cleanCpu = new double[repeats];
       double[] mixedCpu = new double[repeats];
+      double[] cleanGc = new double[repeats];
+      double[] mixedGc = new double[repeats];
+      List<String> cpuLines = new ArrayList<>();
       for (int i = 0; i < repeats; i++) {
         // Alternate, and swap the order in every other pair, so drifting load on a shared machine
         // and late JIT compilation hit both sides alike.
         String cleanLoad;
         String mixedLoad;
+        ThreadCpu firstSplit;
         if (i % 2 == 0) {
           String la0 = loadAverage();
           clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
           cleanCpu[i] = baselineValid / lastCpuSeconds;
+          cleanGc[i] = lastGcSeconds;
+          firstSplit = lastThreadCpu;
           String la1 = loadAverage();
           mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
           mixedCpu[i] = valid / lastCpuSeconds;
+          mixedGc[i] = lastGcSeconds;
           cleanLoad = la0 + " -> " + la1;
           mixedLoad = la1 + " -> " + loadAverage();
         } else {
           String la0 = loadAverage();
           mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
           mixedCpu[i] = valid / lastCpuSeconds;
+          mixedGc[i] = lastGcSeconds;
+          firstSplit = lastThreadCpu;
           String la1 = loadAverage();
           clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
           cleanCpu[i] = baselineValid / lastCpuSeconds;
+          cleanGc[i] = lastGcSeconds;
           mixedLoad = la0 + " -> " + la1;
           cleanLoad = la1 + " -> " + loadAverage();
         }
         ok &= clean[i] > 0 && mixed[i] > 0;
-        lines.add(String.format(Locale.ROOT, "| %d | %s | %,d | %,.0f | %,.0f | %s |", i + 1, baselineName, baselineTotal, clean[i],
-            cleanCpu[i], cleanLoad));
-        lines.add(String.format(Locale.ROOT, "| %d | %s%% malformed | %,d | %,.0f | %,.0f | %s |", i + 1, pct(share), total,
-            mixed[i], mixedCpu[i], mixedLoad));
-        lines.add(String.format(Locale.ROOT, "| %d | ratio malformed / baseline | | %.2fx | %.2fx | |", i + 1,
+        // The order above alternates; the split of each run was kept in its slot.
+        cpuLines.add(cpuLine(i + 1, baselineName, i % 2 == 0 ? firstSplit : lastThreadCpu));
+        cpuLines.add(cpuLine(i + 1, pct(share) + "% malformed", i % 2 == 0 ? lastThreadCpu : firstSplit));
+        lines.add(String.format(Locale.ROOT, "| %d | %s | %,d | %,.0f | %,.0f | %.1f | %s |", i + 1, baselineName, baselineTotal,
+            clean[i], cleanCpu[i], cleanGc[i], cleanLoad));
+        lines.add(String.format(Locale.ROOT, "| %d | %s%% malformed | %,d | %,.0f | %,.0f | %.1f | %s |", i + 1, pct(share), total,
+            mixed[i], mixedCpu[i], mixedGc[i], mixedLoad));
+        lines.add(String.format(Locale.ROOT, "| %d | ratio malformed / baseline | | %.2fx | %.2fx | | |", i + 1,
             mixed[i] / clean[i], mixedCpu[i] / cleanCpu[i]));
       }
       System.out.println();
       System.out.println("| pair | run | records | valid events/s into the sink (wall) | valid events per CPU-second (process) |"
-          + " load average (1 min) before -> after |");
-      System.out.println("| --- | --- | ---: | ---: | ---: | --- |");
+          + " GC s | load average (1 min) before -> after |");
+      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | --- |");
       lines.forEach(System.out::println);
+      System.out.println();
+      System.out.println("CPU seconds of each run by thread (sampled every " + ThreadCpu.PERIOD_MS + " ms):");
+      System.out.println();
+      System.out.println("| pair | run | " + String.join(" | ", cpuGroups()) + " | process |");
+      System.out.println("| --- | --- |" + " ---: |".repeat(cpuGroups().size() + 1));
+      cpuLines.forEach(System.out::println);
       double c = median(clean);
       double m = median(mixed);
       double cc = median(cleanCpu);
@@ -240,8 +259,13 @@ public final class LoadProfileBenchmark {
     long expectedValid = count - malformedBefore(count, share);
     if (rate == 0) {
       long cpu0 = processCpuNanos();
-      env.execute("load profile " + lake.getFileName());
+      long gc0 = gcMillis();
+      try (ThreadCpu split = new ThreadCpu()) {
+        env.execute("load profile " + lake.getFileName());
+        lastThreadCpu = split;
+      }
       lastCpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+      lastGcSeconds = (gcMillis() - gc0) / 1e3;
       double secs = (EventsJobBenchmark.Meter.LAST.get() - EventsJobBenchmark.Meter.FIRST.get()) / 1e9;
       long metered1 = EventsJobBenchmark.Meter.COUNT.get();
       long committed = committedRows(config.atomicEventsTablePath());
@@ -336,6 +360,20 @@ public final class LoadProfileBenchmark {
   /** Process CPU seconds of the last throughput run (all threads, from submission to the job's end). */
   static double lastCpuSeconds;
 
+  /** Where the last throughput run's CPU went, by thread. */
+  static ThreadCpu lastThreadCpu;
+
+  /** Time the collectors spent in the last throughput run (pauses and concurrent work, as the beans count it). */
+  static double lastGcSeconds;
+
+  static long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
+  }
+
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
@@ -391,6 +429,21 @@ public final class LoadProfileBenchmark {
 
   /** Malformed records among indices [0, count) under {@link Mixed}'s spreading rule. */
   /** A share as a percentage for the output: "10", "0.1". */
+  private static List<String> cpuGroups() {
+    return List.of(ThreadCpu.PARSE, ThreadCpu.DEDUP, ThreadCpu.ASYNC, ThreadCpu.OTHER, ThreadCpu.VM);
+  }
+
+  private static String cpuLine(int pair, String run, ThreadCpu split) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", pair, run));
+    double total = 0;
+    for (String group : cpuGroups()) {
+      double s = split.seconds().get(group);
+      total += s;
+      line.append(String.format(Locale.ROOT, " %.1f |", s));
+    }
+    return line.append(String.format(Locale.ROOT, " %.1f |", total)).toString();
+  }
+
   static String pct(double share) {
     return java.math.BigDecimal.valueOf(share * 100).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
