@@ -268,13 +268,16 @@ public final class SparkStreamingBenchmark {
       Timed parseMedian = Timed.median(parseRuns);
       double parseSeconds = parseMedian.seconds;
       Phase parsePhase = parseMedian.phase;
-      Phase noDedupPhase = o.noDedupRun ? Timed.median(noDedupRuns).phase : null;
-      double noDedupSeconds = o.noDedupRun ? Timed.median(noDedupRuns).seconds : Double.NaN;
-      Phase rawDedupPhase = o.rawDedupRun ? Timed.median(rawDedupRuns).phase : null;
-      double rawDedupSeconds = o.rawDedupRun ? Timed.median(rawDedupRuns).seconds : Double.NaN;
+      Timed noDedupMedian = o.noDedupRun ? Timed.median(noDedupRuns) : Timed.NONE;
+      Phase noDedupPhase = noDedupMedian.phase;
+      double noDedupSeconds = noDedupMedian.seconds;
+      Timed rawDedupMedian = o.rawDedupRun ? Timed.median(rawDedupRuns) : Timed.NONE;
+      Phase rawDedupPhase = rawDedupMedian.phase;
+      double rawDedupSeconds = rawDedupMedian.seconds;
       boolean withSparkDedup = o.spark && o.sparkDedup;
-      Phase sparkDedupPhase = withSparkDedup ? Timed.median(sparkDedupRuns).phase : null;
-      double sparkDedupSeconds = withSparkDedup ? Timed.median(sparkDedupRuns).seconds : Double.NaN;
+      Timed sparkDedupMedian = withSparkDedup ? Timed.median(sparkDedupRuns) : Timed.NONE;
+      Phase sparkDedupPhase = sparkDedupMedian.phase;
+      double sparkDedupSeconds = sparkDedupMedian.seconds;
       if (o.repeats > 1) {
         System.out.println();
         System.out.println("Every round (seconds / process CPU s); the tables below show each run's median round by wall time:");
@@ -461,6 +464,9 @@ public final class SparkStreamingBenchmark {
 
   /** One timed run: wall seconds and its CPU/GC figures. */
   static final class Timed {
+    /** A reference run that was not made: NaN seconds, no phase. */
+    static final Timed NONE = new Timed(Double.NaN, null);
+
     final double seconds;
     final Phase phase;
 
