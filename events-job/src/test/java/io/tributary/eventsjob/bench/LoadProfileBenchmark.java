@@ -45,6 +45,8 @@ import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
  *       time between the first and the last) and valid events per process CPU-second (from
  *       submission to the job's end), which other load on a shared machine disturbs much less.
  *       Goal: no more than 10% slower. Row counts of both tables are checked (exit status 1).
+ *       Each run also reports its GC time and its CPU split by thread ({@link ThreadCpu}), which
+ *       says where a malformed share's extra CPU goes.
  *   <li>Memory at a steady rate (default 20,000 records/s, 1% malformed, for 60 s), rate-limited
  *       generator source (the Kinesis emulator cannot sustain that rate): heap used after each
  *       young collection, heap used and process RSS sampled every second after the first 10 s,
