@@ -34,20 +34,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,20 +147,25 @@ public final class Compactor {
 
   private List<CompactionReport.PartitionOutcome> compactPartition(Snapshot snapshot, List<ActiveFile> files) {
     // Files of different Parquet schemas (before and after an added column) are merged separately.
+    // Each footer is read once here and reused for reading the file's rows.
     Map<MessageType, List<ActiveFile>> bySchema = new LinkedHashMap<>();
+    Map<ActiveFile, ParquetMetadata> footers = new HashMap<>();
     for (ActiveFile f : files) {
-      bySchema.computeIfAbsent(footer(f).getFileMetaData().getSchema(), k -> new ArrayList<>()).add(f);
+      ParquetMetadata footer = footer(f);
+      footers.put(f, footer);
+      bySchema.computeIfAbsent(footer.getFileMetaData().getSchema(), k -> new ArrayList<>()).add(f);
     }
     List<CompactionReport.PartitionOutcome> outcomes = new ArrayList<>();
     for (Map.Entry<MessageType, List<ActiveFile>> group : bySchema.entrySet()) {
       if (group.getValue().size() >= 2) {
-        outcomes.add(rewrite(snapshot, group.getKey(), group.getValue()));
+        outcomes.add(rewrite(snapshot, group.getKey(), group.getValue(), footers));
       }
     }
     return outcomes;
   }
 
-  private CompactionReport.PartitionOutcome rewrite(Snapshot snapshot, MessageType schema, List<ActiveFile> inputs) {
+  private CompactionReport.PartitionOutcome rewrite(
+      Snapshot snapshot, MessageType schema, List<ActiveFile> inputs, Map<ActiveFile, ParquetMetadata> footers) {
     Map<String, String> partition = inputs.get(0).partitionValues();
     StructType dataSchema = MaintainedTable.dataSchema(snapshot);
     FileStatistics statistics = new FileStatistics(dataSchema, numIndexedCols(snapshot), 32);
@@ -168,20 +177,27 @@ public final class Compactor {
     try {
       ParquetWriter<Group> writer = null;
       Path current = null;
+      MessageColumnIO columns = new ColumnIOFactory().getColumnIO(schema);
       for (ActiveFile input : inputs) {
-        try (ParquetReader<Group> reader = new GroupReader(inputFile(input)).build()) {
-          for (Group g; (g = reader.read()) != null; ) {
-            if (writer == null) {
-              current = new Path(table.root(), directory + "part-compact-" + UUID.randomUUID() + ".c000"
-                  + extension() + ".parquet");
-              created.add(current);
-              writer = open(current, schema);
-            }
-            writer.write(g);
-            rowsIn++;
-            if (writer.getDataSize() >= settings.targetFileSize()) {
-              outputs.add(close(writer, current, statistics));
-              writer = null;
+        InputFile file = inputFile(input);
+        ParquetMetadata footer = footers.get(input);
+        try (ParquetFileReader reader =
+            ParquetFileReader.open(file, footer, HadoopReadOptions.builder(table.hadoopConf()).build(), file.newStream())) {
+          for (PageReadStore rowGroup; (rowGroup = reader.readNextRowGroup()) != null; ) {
+            RecordReader<Group> records = columns.getRecordReader(rowGroup, new GroupRecordConverter(schema));
+            for (long i = 0, n = rowGroup.getRowCount(); i < n; i++) {
+              if (writer == null) {
+                current = new Path(table.root(), directory + "part-compact-" + UUID.randomUUID() + ".c000"
+                    + extension() + ".parquet");
+                created.add(current);
+                writer = open(current, schema);
+              }
+              writer.write(records.read());
+              rowsIn++;
+              if (writer.getDataSize() >= settings.targetFileSize()) {
+                outputs.add(close(writer, current, statistics));
+                writer = null;
+              }
             }
           }
         }
@@ -301,8 +317,11 @@ public final class Compactor {
     }
   }
 
+  /** The file as the log describes it: its length is known, so opening it asks the store for nothing more. */
   private InputFile inputFile(ActiveFile f) throws IOException {
-    return HadoopInputFile.fromPath(new Path(f.path()), table.hadoopConf());
+    Path path = new Path(f.path());
+    FileStatus status = new FileStatus(f.size(), false, 1, 0, f.modificationTime(), path);
+    return HadoopInputFile.fromStatus(status, table.hadoopConf());
   }
 
   private ParquetWriter<Group> open(Path path, MessageType schema) throws IOException {
@@ -354,18 +373,6 @@ public final class Compactor {
       this.modificationTime = modificationTime;
       this.rows = rows;
       this.statsJson = statsJson;
-    }
-  }
-
-  /** Reads Parquet records as {@link Group}s with the file's own schema. */
-  private static final class GroupReader extends ParquetReader.Builder<Group> {
-    GroupReader(InputFile file) {
-      super(file);
-    }
-
-    @Override
-    protected ReadSupport<Group> getReadSupport() {
-      return new GroupReadSupport();
     }
   }
 }
