@@ -52,6 +52,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,10 +180,7 @@ public final class Compactor {
       Path current = null;
       MessageColumnIO columns = new ColumnIOFactory().getColumnIO(schema);
       for (ActiveFile input : inputs) {
-        InputFile file = inputFile(input);
-        ParquetMetadata footer = footers.get(input);
-        try (ParquetFileReader reader =
-            ParquetFileReader.open(file, footer, HadoopReadOptions.builder(table.hadoopConf()).build(), file.newStream())) {
+        try (ParquetFileReader reader = reader(input, footers.get(input))) {
           for (PageReadStore rowGroup; (rowGroup = reader.readNextRowGroup()) != null; ) {
             RecordReader<Group> records = columns.getRecordReader(rowGroup, new GroupRecordConverter(schema));
             for (long i = 0, n = rowGroup.getRowCount(); i < n; i++) {
@@ -314,6 +312,18 @@ public final class Compactor {
       return reader.getFooter();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the footer of " + f.path(), e);
+    }
+  }
+
+  /** A reader of the file's rows that uses {@code footer} instead of reading it again. */
+  private ParquetFileReader reader(ActiveFile f, ParquetMetadata footer) throws IOException {
+    InputFile file = inputFile(f);
+    SeekableInputStream stream = file.newStream();
+    try {
+      return ParquetFileReader.open(file, footer, HadoopReadOptions.builder(table.hadoopConf()).build(), stream);
+    } catch (IOException | RuntimeException e) {
+      stream.close();
+      throw e;
     }
   }
 
