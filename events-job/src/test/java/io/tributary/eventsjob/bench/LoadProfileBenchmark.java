@@ -80,7 +80,8 @@ public final class LoadProfileBenchmark {
           "  --seconds N           length of the steady run (60); the first 10 s are not sampled",
           "  --steady-malformed X  malformed share of the steady run (0.01)",
           "  --checkpoint-interval MS  checkpoint (= Delta commit) interval of the malformed-share runs (1000)",
-          "  --oversize B          include the payload_too_large kind (64 KiB payloads; 1 of the 38 kinds) (true)",
+          "  --oversize B          include the payload_too_large kind (64 KiB payloads; 1 of the "
+              + new MalformedPayloads(0).kinds().size() + " kinds) (true)",
           "  --state-backend NAME  heap (Flink's default) or rocksdb (Managed Flink's; incremental checkpoints,",
           "                        512 MB of managed memory) (heap)",
           "  --dir PATH            where the tables go (tmp/tributary-load-profile, emptied first)"));
@@ -130,54 +131,30 @@ public final class LoadProfileBenchmark {
       long baselineTotal = Math.round(valid / (1 - baselineShare));
       long baselineValid = baselineTotal - malformedBefore(baselineTotal, baselineShare);
       String baselineName = baselineShare == 0 ? "valid only" : pct(baselineShare) + "% malformed (baseline)";
-      double[] clean = new double[repeats];
-      double[] mixed = new double[repeats];
-      double[] cleanCpu = new double[repeats];
-      double[] mixedCpu = new double[repeats];
-      double[] cleanGc = new double[repeats];
-      double[] mixedGc = new double[repeats];
+      Measured[] clean = new Measured[repeats];
+      Measured[] mixed = new Measured[repeats];
       List<String> cpuLines = new ArrayList<>();
       for (int i = 0; i < repeats; i++) {
         // Alternate, and swap the order in every other pair, so drifting load on a shared machine
         // and late JIT compilation hit both sides alike.
-        String cleanLoad;
-        String mixedLoad;
-        ThreadCpu firstSplit;
         if (i % 2 == 0) {
-          String la0 = loadAverage();
           clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
-          cleanCpu[i] = baselineValid / lastCpuSeconds;
-          cleanGc[i] = lastGcSeconds;
-          firstSplit = lastThreadCpu;
-          String la1 = loadAverage();
           mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
-          mixedCpu[i] = valid / lastCpuSeconds;
-          mixedGc[i] = lastGcSeconds;
-          cleanLoad = la0 + " -> " + la1;
-          mixedLoad = la1 + " -> " + loadAverage();
         } else {
-          String la0 = loadAverage();
           mixed[i] = run(settings, dir.resolve("mixed-" + i), total, share, 0, 0);
-          mixedCpu[i] = valid / lastCpuSeconds;
-          mixedGc[i] = lastGcSeconds;
-          firstSplit = lastThreadCpu;
-          String la1 = loadAverage();
           clean[i] = run(settings, dir.resolve("clean-" + i), baselineTotal, baselineShare, 0, 0);
-          cleanCpu[i] = baselineValid / lastCpuSeconds;
-          cleanGc[i] = lastGcSeconds;
-          mixedLoad = la0 + " -> " + la1;
-          cleanLoad = la1 + " -> " + loadAverage();
         }
-        ok &= clean[i] > 0 && mixed[i] > 0;
-        // The order above alternates; the split of each run was kept in its slot.
-        cpuLines.add(cpuLine(i + 1, baselineName, i % 2 == 0 ? firstSplit : lastThreadCpu));
-        cpuLines.add(cpuLine(i + 1, pct(share) + "% malformed", i % 2 == 0 ? lastThreadCpu : firstSplit));
+        ok &= clean[i].rate > 0 && mixed[i].rate > 0;
+        double cleanCpu = baselineValid / clean[i].cpuSeconds;
+        double mixedCpu = valid / mixed[i].cpuSeconds;
         lines.add(String.format(Locale.ROOT, "| %d | %s | %,d | %,.0f | %,.0f | %.1f | %s |", i + 1, baselineName, baselineTotal,
-            clean[i], cleanCpu[i], cleanGc[i], cleanLoad));
+            clean[i].rate, cleanCpu, clean[i].gcSeconds, clean[i].load));
         lines.add(String.format(Locale.ROOT, "| %d | %s%% malformed | %,d | %,.0f | %,.0f | %.1f | %s |", i + 1, pct(share), total,
-            mixed[i], mixedCpu[i], mixedGc[i], mixedLoad));
+            mixed[i].rate, mixedCpu, mixed[i].gcSeconds, mixed[i].load));
         lines.add(String.format(Locale.ROOT, "| %d | ratio malformed / baseline | | %.2fx | %.2fx | | |", i + 1,
-            mixed[i] / clean[i], mixedCpu[i] / cleanCpu[i]));
+            mixed[i].rate / clean[i].rate, mixedCpu / cleanCpu));
+        cpuLines.add(cpuLine(i + 1, baselineName, clean[i].split));
+        cpuLines.add(cpuLine(i + 1, pct(share) + "% malformed", mixed[i].split));
       }
       System.out.println();
       System.out.println("| pair | run | records | valid events/s into the sink (wall) | valid events per CPU-second (process) |"
@@ -190,10 +167,10 @@ public final class LoadProfileBenchmark {
       System.out.println("| pair | run | " + String.join(" | ", cpuGroups()) + " | process |");
       System.out.println("| --- | --- |" + " ---: |".repeat(cpuGroups().size() + 1));
       cpuLines.forEach(System.out::println);
-      double c = median(clean);
-      double m = median(mixed);
-      double cc = median(cleanCpu);
-      double mc = median(mixedCpu);
+      double c = median(java.util.Arrays.stream(clean).mapToDouble(r -> r.rate).toArray());
+      double m = median(java.util.Arrays.stream(mixed).mapToDouble(r -> r.rate).toArray());
+      double cc = median(java.util.Arrays.stream(clean).mapToDouble(r -> baselineValid / r.cpuSeconds).toArray());
+      double mc = median(java.util.Arrays.stream(mixed).mapToDouble(r -> valid / r.cpuSeconds).toArray());
       System.out.printf(Locale.ROOT, "median wall: %s %,.0f, %s%% malformed %,.0f valid events/s: %.2fx%n", baselineName, c,
           pct(share), m, m / c);
       System.out.printf(Locale.ROOT, "median CPU: %s %,.0f, %s%% malformed %,.0f valid events per CPU-second: %.2fx%n",
@@ -205,7 +182,7 @@ public final class LoadProfileBenchmark {
 
     if (rate > 0) {
       System.out.println();
-      ok &= run(settings, dir.resolve("steady"), (long) rate * seconds, steadyShare, rate, seconds) >= 0;
+      ok &= run(settings, dir.resolve("steady"), (long) rate * seconds, steadyShare, rate, seconds).rate >= 0;
     }
     if (!ok) {
       System.out.println("ERROR: a Delta table does not hold the expected number of rows");
@@ -229,9 +206,31 @@ public final class LoadProfileBenchmark {
     }
   }
 
-  /** @return valid events per second into the sink, negative on a row-count mismatch (0 for the steady run) */
-  private static double run(Settings settings, Path lake, long count, double share, int rate, int seconds)
+  /** What one run measured. */
+  static final class Measured {
+    /** Valid events per second into the sink; negative on a row-count mismatch, 0 for the steady run. */
+    final double rate;
+    /** Process CPU seconds, all threads, from submission to the job's end (NaN for the steady run). */
+    final double cpuSeconds;
+    /** Time the collectors spent (pauses and concurrent work, as the beans count it). */
+    final double gcSeconds;
+    /** Where the CPU went, by thread (null for the steady run). */
+    final ThreadCpu split;
+    /** The 1-minute load average before and after. */
+    final String load;
+
+    Measured(double rate, double cpuSeconds, double gcSeconds, ThreadCpu split, String load) {
+      this.rate = rate;
+      this.cpuSeconds = cpuSeconds;
+      this.gcSeconds = gcSeconds;
+      this.split = split;
+      this.load = load;
+    }
+  }
+
+  private static Measured run(Settings settings, Path lake, long count, double share, int rate, int seconds)
       throws Exception {
+    String loadBefore = loadAverage();
     EventsJobConfig config = EventsJobConfig.from(
         JobParameters.of(Map.of("kinesis.stream", "generator", "kinesis.region", "local", "lake.path", lake.toString())),
         new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
@@ -262,12 +261,13 @@ public final class LoadProfileBenchmark {
     if (rate == 0) {
       long cpu0 = processCpuNanos();
       long gc0 = gcMillis();
-      try (ThreadCpu split = new ThreadCpu()) {
+      ThreadCpu split = new ThreadCpu();
+      try (split) {
         env.execute("load profile " + lake.getFileName());
-        lastThreadCpu = split;
       }
-      lastCpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-      lastGcSeconds = (gcMillis() - gc0) / 1e3;
+      double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+      double gcSeconds = (gcMillis() - gc0) / 1e3;
+      String load = loadBefore + " -> " + loadAverage();
       double secs = (EventsJobBenchmark.Meter.LAST.get() - EventsJobBenchmark.Meter.FIRST.get()) / 1e9;
       long metered1 = EventsJobBenchmark.Meter.COUNT.get();
       long committed = committedRows(config.atomicEventsTablePath());
@@ -275,9 +275,9 @@ public final class LoadProfileBenchmark {
       if (committed != expectedValid || metered1 != expectedValid || quarantined != count - expectedValid) {
         System.out.printf(Locale.ROOT, "ERROR: %,d events metered, %,d committed, %,d quarantined; expected %,d and %,d%n",
             metered1, committed, quarantined, expectedValid, count - expectedValid);
-        return -1;
+        return new Measured(-1, cpuSeconds, gcSeconds, split, load);
       }
-      return metered1 / secs;
+      return new Measured(metered1 / secs, cpuSeconds, gcSeconds, split, load);
     }
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long startNanos = System.nanoTime();
@@ -356,17 +356,9 @@ public final class LoadProfileBenchmark {
         sumHeap / Math.max(1, samples) >> 20, maxHeap >> 20, maxCommitted >> 20, memory.getHeapMemoryUsage().getMax() >> 20);
     System.out.printf(Locale.ROOT, "  process RSS: avg %,d MiB, max %,d MiB (%d samples)%n",
         sumRss / Math.max(1, samples) >> 20, maxRss >> 20, samples);
-    return committed == expectedValid && EventsJobBenchmark.Meter.COUNT.get() == expectedValid ? 0 : -1;
+    boolean complete = committed == expectedValid && EventsJobBenchmark.Meter.COUNT.get() == expectedValid;
+    return new Measured(complete ? 0 : -1, Double.NaN, Double.NaN, null, loadBefore + " -> " + loadAverage());
   }
-
-  /** Process CPU seconds of the last throughput run (all threads, from submission to the job's end). */
-  static double lastCpuSeconds;
-
-  /** Where the last throughput run's CPU went, by thread. */
-  static ThreadCpu lastThreadCpu;
-
-  /** Time the collectors spent in the last throughput run (pauses and concurrent work, as the beans count it). */
-  static double lastGcSeconds;
 
   static long gcMillis() {
     long total = 0;
