@@ -10,6 +10,23 @@ public final class Utf8 {
 
   private Utf8() {}
 
+  /** Whether every byte is below 0x80: then each byte is one char, whatever the decoder. */
+  public static boolean isAscii(byte[] bytes) {
+    int i = 0;
+    int n = bytes.length;
+    for (; i + Long.BYTES <= n; i += Long.BYTES) {
+      if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether {@code bytes} is well-formed UTF-8 (RFC 3629): what a strict decoder accepts, so no
    * overlong forms, no surrogates (U+D800-DFFF) and nothing above U+10FFFF.

@@ -81,10 +81,15 @@ public final class WebEventParser {
         && (payload[2] & 0xff) == 0xBF) {
       return ParseResult.rejected(RejectReason.NOT_JSON, null, "payload: starts with a byte order mark");
     }
-    Fields fields = readStreaming(payload);
+    Fields fields;
+    try {
+      fields = readStreaming(payload);
+    } catch (ContractViolation syntaxError) {
+      return ParseResult.rejected(syntaxError.toRejection());
+    }
     if (fields == null) {
-      // Not a plain well-formed object (syntax error, not an object, trailing content, ...): rare,
-      // and the exact rejection (Jackson message, line/column counted in chars) comes from the
+      // Not a plain well-formed object (not an object at all, cut off, not ASCII, ...): rare, and
+      // the exact rejection (Jackson message, line/column counted in chars) comes from the
       // character-based tree parser, so take that path.
       return parseWithTree(payload);
     }
@@ -159,10 +164,23 @@ public final class WebEventParser {
   }
 
   /**
+   * Jackson's wording for content after the root value (DeserializationContext#reportTrailingTokens
+   * with a JsonNode target), so that the streaming path words it as the tree path does.
+   * WebEventParserEquivalenceTest pins it against the tree parser.
+   */
+  private static final String TRAILING_TOKEN =
+      "Trailing token (of type %s) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): "
+          + "not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`";
+
+  /**
    * Reads the whole document with the streaming parser (so syntax errors, duplicate keys and
    * trailing content anywhere are found before any contract check). Returns null when the payload
-   * is not exactly one well-formed JSON object, or on any other surprise; the caller then uses the
-   * tree path, which produces the authoritative rejection.
+   * is not exactly one well-formed JSON object and its rejection must come from the tree path, or
+   * on any other surprise.
+   *
+   * @throws ContractViolation NOT_JSON for trailing content or a {@linkplain #wordedAlike
+   *     commonly worded} syntax error in a pure-ASCII payload: there, bytes are chars, so the byte
+   *     parser's message and line/column are the tree parser's, and one Jackson exception is enough (each fills a stack trace, costly at Flink's call depth)
    */
   private static Fields readStreaming(byte[] payload) {
     // Jackson's byte bootstrapper guesses UTF-16/32 from zero bytes among the first four; the
@@ -173,8 +191,9 @@ public final class WebEventParser {
       }
     }
     // Not an object at all (CSV, a bare value, garbage), or cut off before its closing brace (a
-    // truncated record): the streaming parser would fail, so skip its exception, which is costly
-    // in a deep Flink call stack (Jackson also formats its message eagerly).
+    // truncated record): the tree path words these (a bare value is NOT_AN_OBJECT, and the byte
+    // parser words an end of input differently), so the streaming parser's exception would be
+    // wasted.
     if (!startsWithBrace(payload) || !endsWithBrace(payload)) {
       return null;
     }
@@ -236,16 +255,46 @@ public final class WebEventParser {
             return null;
         }
       }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return null; // trailing content: the tree path words the error
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        return null;
+      }
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        if (!Utf8.isAscii(payload)) {
+          return null;
+        }
+        throw syntaxError(String.format(TRAILING_TOKEN, trailing), p.currentTokenLocation());
       }
       if (extras != null) {
         f.extras = extras.append('}').toString();
       }
       return f;
+    } catch (JsonProcessingException e) {
+      if (!wordedAlike(e) || !Utf8.isAscii(payload)) {
+        return null;
+      }
+      throw new ContractViolation(RejectReason.NOT_JSON, null, "payload: " + describe(e));
+    } catch (ContractViolation e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Syntax errors that Jackson's byte parser words and locates exactly as its char parser (the
+   * tree path's) does on ASCII input: a duplicate key and a key not in double quotes, the common
+   * ones in producers' bugs. Others (an early end of input, a bad number, ...) differ in wording or
+   * by a column, so they take the tree path. WebEventParserEquivalenceTest checks this.
+   */
+  private static boolean wordedAlike(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    return m != null
+        && (m.startsWith("Duplicate field '") || m.endsWith("was expecting double-quote to start field name"));
+  }
+
+  private static ContractViolation syntaxError(String message, JsonLocation location) {
+    return new ContractViolation(RejectReason.NOT_JSON, null, "payload: " + describe(message, location));
   }
 
   /** Whether the first byte that is not JSON whitespace is '{'. */
@@ -508,11 +557,11 @@ public final class WebEventParser {
 
   private static String describe(JsonProcessingException e) {
     String msg = e.getOriginalMessage();
-    if (msg == null) {
-      msg = e.getClass().getSimpleName();
-    }
-    msg = msg.replace('\n', ' ').replace('\r', ' ');
-    JsonLocation loc = e.getLocation();
+    return describe(msg == null ? e.getClass().getSimpleName() : msg, e.getLocation());
+  }
+
+  private static String describe(String message, JsonLocation loc) {
+    String msg = message.replace('\n', ' ').replace('\r', ' ');
     String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     return clip(msg) + where;
   }
