@@ -1,9 +1,12 @@
 package io.tributary.eventsjob;
 
+import io.tributary.events.Device;
+import io.tributary.events.EventType;
 import io.tributary.events.WebEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -83,18 +86,23 @@ public final class AtomicEventsTable {
    * @param record where the event came from (source_filename, ingest_timestamp)
    * @param etlTime processing time (etl_timestamp)
    */
+  // Enum columns as string data built once: rows share these immutable values instead of
+  // encoding a wire name per event.
+  private static final StringData[] EVENT_TYPES = encoded(EventType.values(), EventType::wireName);
+  private static final StringData[] DEVICES = encoded(Device.values(), Device::wireName);
+
   public static RowData toRow(WebEvent event, KinesisRecord record, Instant etlTime) {
     Instant eventTime = event.getEventTimestamp();
     return GenericRowData.of(
         str(event.getEventId()),
-        str(event.getEventType().wireName()),
+        EVENT_TYPES[event.getEventType().ordinal()],
         TimestampData.fromInstant(eventTime),
         str(event.getUserId()),
         str(event.getSessionId()),
         str(event.getPageUrl()),
         str(event.getReferrer()),
         str(event.getUserAgent()),
-        event.getDevice() == null ? null : str(event.getDevice().wireName()),
+        event.getDevice() == null ? null : DEVICES[event.getDevice().ordinal()],
         str(event.getCountry()),
         str(event.getOrderId()),
         str(event.getProperties()),
@@ -118,6 +126,15 @@ public final class AtomicEventsTable {
    */
   static StringData str(String s) {
     return s == null ? null : StringData.fromBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Each value's name as string data, indexed by ordinal. */
+  static <E extends Enum<E>> StringData[] encoded(E[] values, Function<E, String> name) {
+    StringData[] out = new StringData[values.length];
+    for (E v : values) {
+      out[v.ordinal()] = str(name.apply(v));
+    }
+    return out;
   }
 
   static VarCharType string(boolean nullable) {

@@ -3,10 +3,13 @@ package io.tributary.eventsjob;
 import static io.tributary.eventsjob.AtomicEventsTable.str;
 import static io.tributary.eventsjob.AtomicEventsTable.string;
 
+import io.tributary.events.RejectReason;
 import io.tributary.events.Utf8;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -81,6 +84,10 @@ public final class QuarantineTable {
    * @param field the offending field, or null
    * @param detail human-readable explanation
    */
+  private static final StringData UTF8 = str(ENCODING_UTF8);
+  private static final StringData BASE64 = str(ENCODING_BASE64);
+  private static final Map<String, StringData> REASONS = reasons();
+
   public static RowData toRow(KinesisRecord record, String reason, String field, String detail, Instant etlTime) {
     byte[] payload = record.getPayload() == null ? new byte[0] : record.getPayload();
     // Valid UTF-8 is kept as the record's own bytes: no decode to a String and re-encode for Parquet.
@@ -88,9 +95,9 @@ public final class QuarantineTable {
     Instant arrival = Instant.ofEpochMilli(record.getApproximateArrivalMillis());
     return GenericRowData.of(
         utf8 ? StringData.fromBytes(payload) : str(Base64.getEncoder().encodeToString(payload)),
-        str(utf8 ? ENCODING_UTF8 : ENCODING_BASE64),
+        utf8 ? UTF8 : BASE64,
         payload.length,
-        str(reason),
+        reason(reason),
         str(field),
         str(detail == null ? "" : detail),
         str(record.getStream()),
@@ -100,5 +107,20 @@ public final class QuarantineTable {
         TimestampData.fromInstant(etlTime),
         str(record.sourceFilename()),
         AtomicEventsTable.utcEpochDay(arrival));
+  }
+
+  /** The reason as string data: shared for the known reasons, encoded for anything else. */
+  private static StringData reason(String reason) {
+    StringData known = REASONS.get(reason);
+    return known != null ? known : str(reason);
+  }
+
+  private static Map<String, StringData> reasons() {
+    Map<String, StringData> m = new HashMap<>();
+    for (RejectReason r : RejectReason.values()) {
+      m.put(r.name(), str(r.name()));
+    }
+    m.put(PROCESSING_ERROR, str(PROCESSING_ERROR));
+    return Map.copyOf(m);
   }
 }
