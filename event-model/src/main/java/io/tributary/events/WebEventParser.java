@@ -31,7 +31,8 @@ import java.util.Map;
  * skips the UTF-8 decoder for pure-ASCII payloads, and writes {@code properties}/extra fields as
  * the same compact text the tree model produced. Payloads that are not a single well-formed JSON
  * object take the original character-based tree path, which words those rejections (Jackson
- * message, line and column). {@code WebEventParserEquivalenceTest} checks all of this against the
+ * message, line and column), except the syntax errors the byte parser words identically (see
+ * {@code readStreaming}). {@code WebEventParserEquivalenceTest} checks all of this against the
  * pre-optimisation implementation.
  */
 public final class WebEventParser {
