@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.delta.testing.DeltaTestTables;
+import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
 import java.math.BigDecimal;
@@ -26,7 +27,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -39,9 +39,7 @@ class SchemaAndTypesITCase {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK = TestClusters.miniCluster(2);
 
   @TempDir Path lake;
 

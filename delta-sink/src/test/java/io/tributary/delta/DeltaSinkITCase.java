@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.kernel.Snapshot;
 import io.tributary.delta.testing.DeltaTestTables;
+import io.tributary.delta.testing.TestClusters;
 import io.tributary.delta.testing.TestStreams;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,12 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The sink in real Flink jobs on a MiniCluster, writing to the local file system. */
 class DeltaSinkITCase {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(4)
-              .build());
+  static final MiniClusterExtension FLINK = TestClusters.miniCluster(4);
 
   @TempDir Path tmp;
 

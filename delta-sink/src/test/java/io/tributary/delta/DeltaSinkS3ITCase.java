@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.delta.testing.CapturingMetricGroup;
 import io.tributary.delta.testing.DeltaTestTables;
 import io.tributary.delta.testing.S3ProxyExtension;
+import io.tributary.delta.testing.TestClusters;
 import io.tributary.delta.testing.TestStreams;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,21 +32,7 @@ class DeltaSinkS3ITCase {
 
   @RegisterExtension
   @Order(2)
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(3)
-              // Hadoop caches S3A file systems JVM-wide, holding the first job's class loader;
-              // Flink's leak check would then fail later jobs. (Deployments: one job per JVM.)
-              .setConfiguration(noLeakCheck())
-              .build());
-
-  private static Configuration noLeakCheck() {
-    Configuration c = new Configuration();
-    c.set(org.apache.flink.configuration.CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
-    return c;
-  }
+  static final MiniClusterExtension FLINK = TestClusters.s3MiniCluster(3);
 
   @BeforeEach
   void reset() {

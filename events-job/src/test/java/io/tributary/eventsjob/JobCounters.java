@@ -1,5 +1,6 @@
 package io.tributary.eventsjob;
 
+import io.tributary.delta.testing.TestClusters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -7,7 +8,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** The job's counters, summed over subtasks, read from an in-memory reporter on a test MiniCluster. */
@@ -16,12 +16,7 @@ final class JobCounters {
 
   /** A MiniCluster (1 TaskManager, 4 slots) reporting to these counters. */
   MiniClusterExtension miniCluster() {
-    return new MiniClusterExtension(
-        new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(reporter.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .build());
+    return TestClusters.miniCluster(4, reporter.addToConfiguration(new Configuration()));
   }
 
   InMemoryReporter reporter() {

@@ -8,6 +8,7 @@ import io.tributary.delta.ActiveFile;
 import io.tributary.delta.DeltaSink;
 import io.tributary.delta.DeltaTables;
 import io.tributary.delta.testing.DeltaTestTables;
+import io.tributary.delta.testing.TestClusters;
 import io.tributary.delta.testing.TestStreams;
 import java.io.File;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -42,12 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TableMaintenanceITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final MiniClusterExtension FLINK = TestClusters.miniCluster(2);
 
   @TempDir Path tmp;
 

@@ -9,6 +9,7 @@ import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.delta.DeltaTables;
 import io.tributary.delta.testing.DeltaTestTables;
 import io.tributary.delta.testing.S3ProxyExtension;
+import io.tributary.delta.testing.TestClusters;
 import io.tributary.delta.testing.TestStreams;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -40,19 +40,7 @@ class TableMaintenanceS3ITCase {
 
   @RegisterExtension
   @Order(2)
-  static final org.apache.flink.test.junit5.MiniClusterExtension FLINK =
-      new org.apache.flink.test.junit5.MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(noLeakCheck())
-              .build());
-
-  private static Configuration noLeakCheck() {
-    Configuration c = new Configuration();
-    c.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
-    return c;
-  }
+  static final MiniClusterExtension FLINK = TestClusters.s3MiniCluster(2);
 
   @Test
   void compactManifestAndVacuumOnS3() throws Exception {
