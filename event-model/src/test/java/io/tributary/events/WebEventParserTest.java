@@ -245,6 +245,29 @@ class WebEventParserTest {
   }
 
   @Test
+  void syntaxErrorsFoundByTheStreamingPathAreWordedAsTheTreeParserWordsThem() {
+    // ASCII payloads: rejected by the streaming parser itself; the other: by the tree path.
+    String event = minimal("0", "");
+    String[] payloads = {
+      event + " {}",
+      event + "\n1",
+      minimal("0", ",\"user_id\":\"a\",\"user_id\":\"b\""),
+      "{'event_id':'x'}",
+      "{\"a\":1,\n  b:2}",
+      minimal("0", ",\"page_url\":\"https://x/\u00e9\"") + " {}",
+      minimal("0", ",\"page_url\":\"https://x/\u00e9\",'b':2"),
+    };
+    ReferenceWebEventParser reference = new ReferenceWebEventParser();
+    for (String p : payloads) {
+      Rejection expected = reference.parse(utf8(p)).getRejection();
+      assertThat(reject(p)).as(p).isEqualTo(expected);
+      assertThat(expected.getReason()).isEqualTo(RejectReason.NOT_JSON);
+    }
+    assertThat(reject(event + " {}").getDetail()).startsWith("payload: Trailing token (of type START_OBJECT)");
+    assertThat(reject("{'event_id':'x'}").getDetail()).endsWith("(line 1, column 3)");
+  }
+
+  @Test
   void emptyAndNullPayloadsAreNotJson() {
     assertThat(reject(new byte[0]).getReason()).isEqualTo(RejectReason.NOT_JSON);
     assertThat(reject(utf8(" \n ")).getReason()).isEqualTo(RejectReason.NOT_JSON);
