@@ -181,7 +181,8 @@ public final class WebEventParser {
    *
    * @throws ContractViolation NOT_JSON for trailing content or a {@linkplain #wordedAlike
    *     commonly worded} syntax error in a pure-ASCII payload: there, bytes are chars, so the byte
-   *     parser's message and line/column are the tree parser's, and one Jackson exception is enough (each fills a stack trace, costly at Flink's call depth)
+   *     parser's message and line/column are the tree parser's, and one Jackson exception is
+   *     enough (each fills a stack trace, costly at Flink's call depth)
    */
   private static Fields readStreaming(byte[] payload) {
     // Jackson's byte bootstrapper guesses UTF-16/32 from zero bytes among the first four; the

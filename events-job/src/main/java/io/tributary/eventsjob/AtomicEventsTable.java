@@ -78,6 +78,11 @@ public final class AtomicEventsTable {
 
   public static final List<String> COLUMNS = ROW_TYPE.getFieldNames();
 
+  // Enum columns as string data built once: rows share these immutable values instead of
+  // encoding a wire name per event.
+  private static final StringData[] EVENT_TYPES = encoded(EventType.values(), EventType::wireName);
+  private static final StringData[] DEVICES = encoded(Device.values(), Device::wireName);
+
   private AtomicEventsTable() {}
 
   /**
@@ -86,11 +91,6 @@ public final class AtomicEventsTable {
    * @param record where the event came from (source_filename, ingest_timestamp)
    * @param etlTime processing time (etl_timestamp)
    */
-  // Enum columns as string data built once: rows share these immutable values instead of
-  // encoding a wire name per event.
-  private static final StringData[] EVENT_TYPES = encoded(EventType.values(), EventType::wireName);
-  private static final StringData[] DEVICES = encoded(Device.values(), Device::wireName);
-
   public static RowData toRow(WebEvent event, KinesisRecord record, Instant etlTime) {
     Instant eventTime = event.getEventTimestamp();
     return GenericRowData.of(

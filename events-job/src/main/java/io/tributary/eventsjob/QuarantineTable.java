@@ -75,6 +75,11 @@ public final class QuarantineTable {
 
   public static final List<String> COLUMNS = ROW_TYPE.getFieldNames();
 
+  // Fixed values as string data built once, shared by all rows.
+  private static final StringData UTF8 = str(ENCODING_UTF8);
+  private static final StringData BASE64 = str(ENCODING_BASE64);
+  private static final Map<String, StringData> REASONS = reasons();
+
   private QuarantineTable() {}
 
   /**
@@ -84,10 +89,6 @@ public final class QuarantineTable {
    * @param field the offending field, or null
    * @param detail human-readable explanation
    */
-  private static final StringData UTF8 = str(ENCODING_UTF8);
-  private static final StringData BASE64 = str(ENCODING_BASE64);
-  private static final Map<String, StringData> REASONS = reasons();
-
   public static RowData toRow(KinesisRecord record, String reason, String field, String detail, Instant etlTime) {
     byte[] payload = record.getPayload() == null ? new byte[0] : record.getPayload();
     // Valid UTF-8 is kept as the record's own bytes: no decode to a String and re-encode for Parquet.
