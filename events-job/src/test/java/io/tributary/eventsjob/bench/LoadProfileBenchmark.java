@@ -164,8 +164,8 @@ public final class LoadProfileBenchmark {
       System.out.println();
       System.out.println("CPU seconds of each run by thread (sampled every " + ThreadCpu.PERIOD_MS + " ms):");
       System.out.println();
-      System.out.println("| pair | run | " + String.join(" | ", cpuGroups()) + " | process |");
-      System.out.println("| --- | --- |" + " ---: |".repeat(cpuGroups().size() + 1));
+      System.out.println("| pair | run | " + String.join(" | ", ThreadCpu.GROUPS) + " | process |");
+      System.out.println("| --- | --- |" + " ---: |".repeat(ThreadCpu.GROUPS.size() + 1));
       cpuLines.forEach(System.out::println);
       double c = median(java.util.Arrays.stream(clean).mapToDouble(r -> r.rate).toArray());
       double m = median(java.util.Arrays.stream(mixed).mapToDouble(r -> r.rate).toArray());
@@ -421,16 +421,11 @@ public final class LoadProfileBenchmark {
     }
   }
 
-  /** Malformed records among indices [0, count) under {@link Mixed}'s spreading rule. */
-  /** A share as a percentage for the output: "10", "0.1". */
-  private static List<String> cpuGroups() {
-    return List.of(ThreadCpu.PARSE, ThreadCpu.DEDUP, ThreadCpu.ASYNC, ThreadCpu.OTHER, ThreadCpu.VM);
-  }
-
+  /** One row of the CPU-split table: each group's seconds, then their sum (the process's). */
   private static String cpuLine(int pair, String run, ThreadCpu split) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", pair, run));
     double total = 0;
-    for (String group : cpuGroups()) {
+    for (String group : ThreadCpu.GROUPS) {
       double s = split.seconds().get(group);
       total += s;
       line.append(String.format(Locale.ROOT, " %.1f |", s));
@@ -438,10 +433,12 @@ public final class LoadProfileBenchmark {
     return line.append(String.format(Locale.ROOT, " %.1f |", total)).toString();
   }
 
+  /** A share as a percentage for the output: "10", "0.1". */
   static String pct(double share) {
     return java.math.BigDecimal.valueOf(share * 100).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
+  /** Malformed records among indices [0, count) under {@link Mixed}'s spreading rule. */
   static long malformedBefore(long count, double share) {
     return share <= 0 ? 0 : (long) Math.floor(count * share);
   }

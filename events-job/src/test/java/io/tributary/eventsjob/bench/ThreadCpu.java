@@ -5,6 +5,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ final class ThreadCpu implements AutoCloseable {
   static final String ASYNC = "asynchronous checkpoint parts";
   static final String OTHER = "other Java threads";
   static final String VM = "GC, JIT and VM (process - Java threads)";
+  static final List<String> GROUPS = List.of(PARSE, DEDUP, ASYNC, OTHER, VM);
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> last = new HashMap<>();
@@ -39,7 +41,7 @@ final class ThreadCpu implements AutoCloseable {
   private Map<String, Double> result;
 
   ThreadCpu() {
-    for (String g : new String[] {PARSE, DEDUP, ASYNC, OTHER}) {
+    for (String g : GROUPS.subList(0, GROUPS.size() - 1)) { // VM: derived in close()
       nanos.put(g, 0L);
     }
     processStart = LoadProfileBenchmark.processCpuNanos();
