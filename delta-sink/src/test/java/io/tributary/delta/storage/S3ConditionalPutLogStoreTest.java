@@ -588,7 +588,6 @@ class S3ConditionalPutLogStoreTest {
     return DeltaTestTables.readText(path, conf);
   }
 
-
   private static List<String> names(java.util.Iterator<FileStatus> it) {
     List<FileStatus> all = new ArrayList<>();
     it.forEachRemaining(all::add);

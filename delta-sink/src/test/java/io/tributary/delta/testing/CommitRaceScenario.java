@@ -116,5 +116,4 @@ public final class CommitRaceScenario {
     }
     return result.getVersion();
   }
-
 }

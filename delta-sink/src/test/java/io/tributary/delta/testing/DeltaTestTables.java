@@ -34,7 +34,9 @@ import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +54,9 @@ public final class DeltaTestTables {
   private DeltaTestTables() {}
 
   /** The whole file as UTF-8 text, e.g. a commit file of the log, through its Hadoop file system. */
-  public static String readText(org.apache.hadoop.fs.Path path, org.apache.hadoop.conf.Configuration conf)
-      throws java.io.IOException {
-    try (java.io.InputStream in = path.getFileSystem(conf).open(path)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  public static String readText(org.apache.hadoop.fs.Path path, Configuration conf) throws IOException {
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
