@@ -504,6 +504,65 @@ class SparkReadsSinkTablesTest {
    * (which Spark answers after skipping files by those bounds) must find every row. The second
    * table holds the largest values of both types; its job must simply succeed.
    */
+  /**
+   * Strings longer than the statistics prefix (32 characters by default; UUIDs, URLs, file names)
+   * still get a maximum: its prefix and a tie-breaker, so Spark skips files on a point lookup, and
+   * a lookup whose values differ only after the prefix still finds every row.
+   */
+  @Test
+  void longStringsKeepAnUpperBoundThatSparkSkipsFilesBy() throws Exception {
+    String table = tmp.resolve("long_strings").toString();
+    long count = 3_000;
+    write(table, LongStrings.TYPE, LongStrings::row, count, RateLimiterStrategy.perSecond(3_000), Collections.emptyMap());
+    Dataset<Row> df = spark.read().format("delta").load(table);
+    assertThat(df.count()).isEqualTo(count);
+
+    // What each file holds, as Spark reads it.
+    Map<String, String[]> ranges = new TreeMap<>();
+    for (Row r :
+        df.groupBy(functions.input_file_name())
+            .agg(functions.min("key"), functions.max("key"))
+            .collectAsList()) {
+      ranges.put(fileName(r.getString(0)), new String[] {r.getString(1), r.getString(2)});
+    }
+    assertThat(ranges).as("data files").hasSizeGreaterThan(2);
+
+    // The log's maximum of every file bounds the file's values.
+    List<String> mismatches = new ArrayList<>();
+    for (Row s :
+        snapshot(table)
+            .allFiles()
+            .toDF()
+            .select(functions.col("path"), functions.from_json(functions.col("stats"), "maxValues STRUCT<key: STRING, tail_key: STRING>", Map.of()).as("s"))
+            .collectAsList()) {
+      String name = fileName(s.getString(0));
+      Row max = s.<Row>getAs("s").getAs("maxValues");
+      String key = max == null ? null : max.getAs("key");
+      if (key == null || key.compareTo(ranges.get(name)[1]) < 0) {
+        mismatches.add(name + ": maxValues.key " + key + " does not bound the file's max " + ranges.get(name)[1]);
+      }
+      if (max == null || max.getAs("tail_key") == null) {
+        mismatches.add(name + ": no maxValues.tail_key");
+      }
+    }
+    assertNoMismatches(mismatches);
+
+    long probe = count / 3;
+    String probeKey = LongStrings.key(probe);
+    Dataset<Row> lookup = spark.sql("SELECT id FROM delta.`" + table + "` WHERE key = '" + probeKey + "'");
+    assertThat(lookup.collectAsList()).extracting(r -> r.getLong(0)).containsExactly(probe);
+    long holding = ranges.values().stream().filter(r -> r[0].compareTo(probeKey) <= 0 && probeKey.compareTo(r[1]) <= 0).count();
+    assertThat(metric(fileScan(lookup), "numFiles"))
+        .as("files read for key = %s with data skipping (of %s)", probeKey, ranges.size())
+        .isEqualTo(holding)
+        .isLessThan(ranges.size());
+
+    // Values that differ only after the prefix share one bound; no row may be skipped.
+    Set<Long> probes = new TreeSet<>(List.of(0L, probe, count - 1));
+    String in = probes.stream().map(id -> "'" + LongStrings.tailKey(id) + "'").collect(Collectors.joining(", "));
+    assertThat(ids(spark.sql("SELECT id FROM delta.`" + table + "` WHERE tail_key IN (" + in + ")"))).isEqualTo(probes);
+  }
+
   @Test
   void fullPrecisionDecimalsKeepExactStatistics() throws Exception {
     List<String> problems = new ArrayList<>();
@@ -786,6 +845,28 @@ class SparkReadsSinkTablesTest {
   // ---------------------------------------------------------------------------------------------
   // Row generators: row i is a pure function of i
   // ---------------------------------------------------------------------------------------------
+
+  /** Rows with strings longer than the 32-character statistics prefix. */
+  static final class LongStrings {
+    static final RowType TYPE =
+        RowType.of(
+            new LogicalType[] {new BigIntType(false), new VarCharType(VarCharType.MAX_LENGTH), new VarCharType(VarCharType.MAX_LENGTH)},
+            new String[] {"id", "key", "tail_key"});
+
+    /** Sorts like the id; the characters after the prefix are ASCII letters. */
+    static String key(long id) {
+      return String.format("event-%012d-", id) + "abcdefghijklmnopqrstuvwxyz";
+    }
+
+    /** Differs from every other row's only after a 40-character shared start. */
+    static String tailKey(long id) {
+      return "https://shop.example.com/catalog/items/" + "?page=" + id;
+    }
+
+    static RowData row(long id) {
+      return GenericRowData.of(id, StringData.fromString(key(id)), StringData.fromString(tailKey(id)));
+    }
+  }
 
   /** The events of tests 1, 2 and 4: ids 0..n-1 spread over {@link #DAYS} days. */
   static final class Events {

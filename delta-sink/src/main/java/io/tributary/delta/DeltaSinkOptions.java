@@ -95,7 +95,9 @@ public final class DeltaSinkOptions {
       ConfigOptions.key("stats.string-prefix-length")
           .intType()
           .defaultValue(32)
-          .withDescription("String min/max statistics are truncated to this many characters.");
+          .withDescription(
+              "String min/max statistics are truncated to this many characters (the max followed by a"
+                  + " tie-breaker character, so it still bounds the values).");
 
   public static final ConfigOption<Integer> LOG_CHECKPOINT_INTERVAL =
       ConfigOptions.key("log.checkpoint-interval")

@@ -36,9 +36,10 @@ import org.apache.parquet.io.api.Binary;
  * writer already holds.
  *
  * <p>Bounds are kept valid for data skipping: string minimums are truncated to a prefix (still a
- * lower bound) and a string maximum that would need truncating is omitted; timestamp maximums are
- * rounded up to the millisecond because the Delta log stores milliseconds; a NaN or missing bound
- * omits the column's min/max. Booleans, binaries and nested columns get no min/max.
+ * lower bound) and string maximums to a prefix followed by a tie-breaker character that keeps it an
+ * upper bound ({@link #upperBound}); timestamp maximums are rounded up to the millisecond because
+ * the Delta log stores milliseconds; a NaN or missing bound omits the column's min/max. Booleans,
+ * binaries and nested columns get no min/max.
  */
 public final class FileStatistics {
   private static final ObjectMapper MAPPER =
@@ -107,11 +108,11 @@ public final class FileStatistics {
       }
       Literal lo = lower(field.getDataType(), s.genericGetMin());
       Literal hi = upper(field.getDataType(), s.genericGetMax());
-      if (lo != null && hi != null) {
+      if (lo != null) {
         min.put(col, lo);
+      }
+      if (hi != null) {
         max.put(col, hi);
-      } else if (lo != null && field.getDataType() instanceof StringType) {
-        min.put(col, lo);
       }
     }
     return new DataFileStatistics(rows, min, max, nulls, Optional.empty());
@@ -130,8 +131,8 @@ public final class FileStatistics {
 
   private Literal upper(DataType type, Object v) {
     if (type instanceof StringType) {
-      String s = ((Binary) v).toStringUsingUTF8();
-      return s.length() <= stringPrefix ? Literal.ofString(s) : null;
+      String bound = upperBound(((Binary) v).toStringUsingUTF8(), stringPrefix);
+      return bound == null ? null : Literal.ofString(bound);
     }
     if (type instanceof TimestampType) {
       long micros = (Long) v;
@@ -244,13 +245,53 @@ public final class FileStatistics {
 
   /** The first {@code stringPrefix} characters, never splitting a surrogate pair. */
   private String prefix(String s) {
-    if (s.length() <= stringPrefix) {
+    return prefix(s, stringPrefix);
+  }
+
+  private static String prefix(String s, int length) {
+    if (s.length() <= length) {
       return s;
     }
-    int end = stringPrefix;
+    int end = length;
     if (Character.isHighSurrogate(s.charAt(end - 1))) {
       end--;
     }
     return s.substring(0, end);
+  }
+
+  /** The largest code point; ASCII DEL is the smallest tie-breaker above every other ASCII character. */
+  private static final int MAX_CODE_POINT = Character.MAX_CODE_POINT;
+  private static final int ASCII_DEL = 0x7F;
+
+  /**
+   * A string of at most about {@code 2 * prefixLength} characters that is greater than or equal
+   * to {@code max} in code point order (which is UTF-8 byte order, the order Delta readers compare
+   * strings in), or null when no such short bound exists.
+   *
+   * <p>A longer maximum is cut to its prefix {@code p} and followed by a tie-breaker {@code t}
+   * greater than the code point {@code c} that follows the prefix in {@code max}: then {@code max
+   * = p + c + rest < p + t}. DEL serves when {@code c} is below it (one byte, the tightest common
+   * case), U+10FFFF otherwise. Only when {@code c} is U+10FFFF itself does nothing exceed it: the
+   * prefix then grows by that code point and the rule repeats, up to twice the prefix length.
+   */
+  static String upperBound(String max, int prefixLength) {
+    if (max.length() <= prefixLength) {
+      return max;
+    }
+    for (int length = prefixLength; length <= 2 * prefixLength; ) {
+      String p = prefix(max, length);
+      if (p.length() == max.length()) {
+        return max;
+      }
+      int next = max.codePointAt(p.length());
+      if (next < ASCII_DEL) {
+        return p + (char) ASCII_DEL;
+      }
+      if (next < MAX_CODE_POINT) {
+        return p + new String(Character.toChars(MAX_CODE_POINT));
+      }
+      length = p.length() + Character.charCount(next);
+    }
+    return null;
   }
 }
