@@ -5,22 +5,26 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Compact JSON text written straight from a streaming {@link JsonParser}: the same text, byte for
- * byte, that {@code Json.compact} wrote for the tree model (keys in input order, no whitespace,
- * numbers as the tree held them), so {@code properties} and extra fields keep their stored form.
- * {@code WebEventParserEquivalenceTest} checks it against the tree. Stateless.
+ * Compact JSON text written straight from a streaming {@link JsonParser}: keys in input order, no
+ * insignificant whitespace, strings with Jackson's default escaping, and numbers exactly as written
+ * ({@code 1e400} stays {@code 1e400}, {@code -0.0} stays {@code -0.0}: JSON kept as text never
+ * changes a value). {@code WebEventParserEquivalenceTest} checks it against an independent
+ * implementation on Jackson's generator. Stateless.
  */
 final class CompactJson {
   private CompactJson() {}
 
   /**
    * Appends the value starting at the current token {@code t} to {@code out} as compact JSON (or
-   * only reads it when {@code out} is null), converting every number exactly as the tree model
-   * does, so number errors surface the same way. The text is byte-for-byte what {@code
-   * Json.compact} of the tree writes (checked by the differential test); a hand-written writer
-   * because creating a Jackson generator per event cost more than the parse itself.
+   * only reads it when {@code out} is null). A hand-written writer because creating a Jackson
+   * generator per event cost more than the parse itself.
+   *
+   * @param checkSurrogates whether to look for unpaired surrogates in keys and strings (see {@link
+   *     SurrogateEscapes#mayHold})
+   * @return whether a key or string holds an unpaired surrogate (always false unchecked)
    */
-  static void copy(JsonParser p, JsonToken t, StringBuilder out) throws IOException {
+  static boolean copy(JsonParser p, JsonToken t, StringBuilder out, boolean checkSurrogates) throws IOException {
+    boolean unpaired = false;
     int depth = 0;
     while (true) {
       switch (t) {
@@ -49,20 +53,28 @@ final class CompactJson {
           }
           break;
         case FIELD_NAME:
+          if (checkSurrogates && !unpaired) {
+            unpaired = SurrogateEscapes.hasUnpaired(p.currentName());
+          }
           if (out != null) {
             fieldName(out, p.currentName());
           }
           break;
         case VALUE_STRING:
+          if (checkSurrogates && !unpaired) {
+            unpaired = SurrogateEscapes.hasUnpaired(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          }
           if (out != null) {
             quoted(comma(out), p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
           }
           break;
         case VALUE_NUMBER_INT:
-          number(out, readInt(p));
-          break;
         case VALUE_NUMBER_FLOAT:
-          number(out, readFloat(p));
+          if (out != null) {
+            // The token's text is the number as written: Jackson's strict parser accepts only JSON
+            // number syntax, so it is valid JSON as it stands.
+            comma(out).append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          }
           break;
         case VALUE_TRUE:
           if (out != null) {
@@ -83,7 +95,7 @@ final class CompactJson {
           throw new IllegalStateException("unexpected token " + t);
       }
       if (depth == 0) {
-        return;
+        return unpaired;
       }
       t = p.nextToken();
       if (t == null) {
@@ -156,19 +168,6 @@ final class CompactJson {
     return out.append('"');
   }
 
-  /** As Jackson writes these Number types; a non-finite double is quoted (QUOTE_NON_NUMERIC_NUMBERS). */
-  private static void number(StringBuilder out, Number n) {
-    if (out == null) {
-      return;
-    }
-    comma(out);
-    if (n instanceof Double && !Double.isFinite(n.doubleValue())) {
-      out.append('"').append(n).append('"');
-    } else {
-      out.append(n.toString());
-    }
-  }
-
   /** Same calls as Jackson 2.15's tree deserializer: IntNode, LongNode or BigIntegerNode. */
   static Number readInt(JsonParser p) throws IOException {
     JsonParser.NumberType nt = p.getNumberType();
@@ -196,7 +195,4 @@ final class CompactJson {
     }
     return p.getDecimalValue();
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Rare path: the character-based tree parser (the pre-optimisation implementation).
 }

@@ -1,6 +1,7 @@
 package io.tributary.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,12 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * The one Jackson configuration of the contract (thread-safe once built): strict duplicate-key
  * detection, no trailing tokens, floats kept as exact {@link java.math.BigDecimal}s (so
- * {@code 19.90} stays {@code 19.90}), and no source excerpts in error locations.
+ * {@code 19.90} stays {@code 19.90}), and no source excerpts in error locations. JSON stored as
+ * text goes through {@link #compactObject}, which keeps every number as written.
  */
 final class Json {
   static final ObjectMapper MAPPER =
@@ -37,6 +40,26 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The compact text of {@code json}, which must be a single JSON object: numbers exactly as
+   * written, as the parser stores {@code properties} and extra fields.
+   *
+   * @throws IllegalArgumentException if it is not a single well-formed JSON object, or a string in
+   *     it holds an unpaired surrogate
+   */
+  static String compactObject(String json, String what) {
+    parseObject(json, what); // the checks and messages of the tree
+    StringBuilder out = new StringBuilder(json.length());
+    try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+      if (CompactJson.copy(p, p.nextToken(), out, true)) {
+        throw new IllegalArgumentException(what + ": a string holds an unpaired surrogate, which is not a Unicode character");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
   /**

@@ -134,6 +134,16 @@ public final class MalformedPayloads {
     v.add(new Variant("not_an_object/string", nao, null, o -> utf8("\"page_view\"")));
     v.add(new Variant("not_an_object/null", nao, null, o -> utf8("null")));
 
+    // Valid JSON text that no UTF-8 column can hold: the escape is written into the text by hand,
+    // since Jackson's writer would turn the lone surrogate into '?' itself.
+    RejectReason iu = RejectReason.INVALID_UNICODE;
+    v.add(new Variant("invalid_unicode/user_id_lone_surrogate", iu, USER_ID,
+        o -> utf8(text(o.put(USER_ID, LONE_SURROGATE_MARK)).replace(LONE_SURROGATE_MARK, "\\ud800x"))));
+    v.add(new Variant("invalid_unicode/properties_key_lone_low_surrogate", iu, PROPERTIES, o -> {
+      o.putObject(PROPERTIES).put(LONE_SURROGATE_MARK, 1);
+      return utf8(text(o).replace(LONE_SURROGATE_MARK, "k\\udc00"));
+    }));
+
     RejectReason mf = RejectReason.MISSING_FIELD;
     v.add(new Variant("missing_field/event_id", mf, EVENT_ID, o -> without(o, EVENT_ID)));
     v.add(new Variant("missing_field/event_type", mf, EVENT_TYPE, o -> without(o, EVENT_TYPE)));
@@ -190,6 +200,9 @@ public final class MalformedPayloads {
     }));
     return v;
   }
+
+  /** Replaced in the JSON text by an escaped unpaired surrogate. */
+  private static final String LONE_SURROGATE_MARK = "@@lone-surrogate@@";
 
   private static byte[] without(ObjectNode o, String field) {
     o.remove(field);

@@ -16,6 +16,14 @@ public enum RejectReason {
   NOT_JSON,
   /** The payload is JSON, but its top-level value is not an object. */
   NOT_AN_OBJECT,
+  /**
+   * A string (a value or a key, at any depth) holds an escaped unpaired UTF-16 surrogate such as
+   * {@code "\\ud800"}: valid JSON text, but not a Unicode character, so no UTF-8 column can store it
+   * and keeping it would silently change the value. Checked after the JSON checks and before any
+   * field; the rejection names the top-level field that holds it ({@code extra_fields} for unknown
+   * fields) and never the value.
+   */
+  INVALID_UNICODE,
   /** A required field is absent or {@code null}. */
   MISSING_FIELD,
   /** A known field has the wrong JSON type (for example a number where a string is required). */

@@ -296,7 +296,7 @@ public final class WebEvent {
         throw new IllegalArgumentException(v.getMessage());
       }
       if (properties != null) {
-        properties = Json.compact(Json.parseObject(properties, WebEventContract.PROPERTIES));
+        properties = Json.compactObject(properties, WebEventContract.PROPERTIES);
       }
       if (extraFields != null) {
         ObjectNode extras = Json.parseObject(extraFields, WebEventContract.EXTRA_FIELDS);
@@ -307,7 +307,7 @@ public final class WebEvent {
                 WebEventContract.EXTRA_FIELDS + ": '" + name + "' is a known field, not an extra one");
           }
         }
-        extraFields = extras.isEmpty() ? null : Json.compact(extras);
+        extraFields = extras.isEmpty() ? null : Json.compactObject(extraFields, WebEventContract.EXTRA_FIELDS);
       }
       return new WebEvent(this);
     }

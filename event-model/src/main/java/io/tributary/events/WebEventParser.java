@@ -5,13 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Parses raw payloads into {@link WebEvent}s under contract version 1.
@@ -20,20 +17,23 @@ import java.util.Map;
  * every payload yields either an accepted event or a {@link Rejection} with a stable {@link
  * RejectReason}. Checks run in this order and the first failure wins: size (before any parsing),
  * strict UTF-8, JSON syntax (duplicate keys and trailing content are errors), top-level object,
- * then fields in the order {@code schema_version, event_id, event_type, event_timestamp, user_id,
- * session_id, page_url, referrer, user_agent, device, country, order_id, properties}. Unknown
- * top-level fields are kept, in input order, in {@link WebEvent#getExtraFields()}.
+ * unpaired surrogates in any string ({@link RejectReason#INVALID_UNICODE}), then fields in the
+ * order {@code schema_version, event_id, event_type, event_timestamp, user_id, session_id,
+ * page_url, referrer, user_agent, device, country, order_id, properties}. Unknown top-level fields
+ * are kept, in input order, in {@link WebEvent#getExtraFields()}.
  *
  * <p>Instances are immutable and thread-safe; create one and reuse it.
  *
  * <p>Implementation: the hot path reads the bytes once with Jackson's streaming parser (the whole
  * document is read before any contract check, so JSON errors always win over contract errors),
  * skips the UTF-8 decoder for pure-ASCII payloads, and writes {@code properties}/extra fields as
- * the same compact text the tree model produced. Payloads that are not a single well-formed JSON
- * object take the original character-based tree path, which words those rejections (Jackson
- * message, line and column), except the syntax errors the byte parser words identically (see
- * {@code readStreaming}). {@code WebEventParserEquivalenceTest} checks all of this against the
- * pre-optimisation implementation.
+ * compact text with every number as written. Strings are checked for unpaired surrogates only in
+ * payloads that hold an escaped surrogate at all ({@link SurrogateEscapes#mayHold}). Payloads that
+ * are not a single well-formed JSON object take the character-based tree path, which words those
+ * rejections (Jackson message, line and column), except the syntax errors the byte parser words
+ * identically (see {@code readStreaming}); a well-formed object found there is read by the same
+ * field reader from the chars. {@code WebEventParserEquivalenceTest} checks all of this against
+ * the reference implementation.
  */
 public final class WebEventParser {
   private static final int MAX_DETAIL_CHARS = 200;
@@ -128,6 +128,14 @@ public final class WebEventParser {
     final byte[] kind = new byte[13];
     final Object[] value = new Object[13];
     String extras;
+    /** The first top-level field, in document order, that holds an unpaired surrogate; or null. */
+    String unpairedIn;
+
+    void noteUnpaired(boolean unpaired, String field) {
+      if (unpaired && unpairedIn == null) {
+        unpairedIn = field;
+      }
+    }
   }
 
   /** Index of a known field in {@link WebEventContract#KNOWN_FIELDS}, or -1. */
@@ -199,65 +207,12 @@ public final class WebEventParser {
     if (!startsWithBrace(payload) || !endsWithBrace(payload)) {
       return null;
     }
-    StringBuilder extras = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
-      Fields f = new Fields();
-      String name;
-      while ((name = p.nextFieldName()) != null) {
-        JsonToken t = p.nextToken();
-        int i = knownIndex(name);
-        if (i < 0) {
-          if (extras == null) {
-            extras = new StringBuilder(64).append('{');
-          }
-          CompactJson.fieldName(extras, name);
-          CompactJson.copy(p, t, extras);
-          continue;
-        }
-        switch (t) {
-          case VALUE_STRING:
-            f.kind[i] = STRING;
-            f.value[i] = p.getText();
-            break;
-          case VALUE_NUMBER_INT:
-            f.kind[i] = INT;
-            f.value[i] = CompactJson.readInt(p);
-            break;
-          case VALUE_NUMBER_FLOAT:
-            f.kind[i] = FLOAT;
-            f.value[i] = CompactJson.readFloat(p);
-            break;
-          case VALUE_TRUE:
-            f.kind[i] = TRUE;
-            break;
-          case VALUE_FALSE:
-            f.kind[i] = FALSE;
-            break;
-          case VALUE_NULL:
-            f.kind[i] = NULL;
-            break;
-          case START_OBJECT:
-            f.kind[i] = OBJECT;
-            if (i == I_PROPERTIES) {
-              StringBuilder out = new StringBuilder(128);
-              CompactJson.copy(p, t, out);
-              f.value[i] = out.toString();
-            } else {
-              CompactJson.copy(p, t, null);
-            }
-            break;
-          case START_ARRAY:
-            f.kind[i] = ARRAY;
-            CompactJson.copy(p, t, null);
-            break;
-          default:
-            return null;
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
+      Fields f = collect(p, SurrogateEscapes.mayHold(payload));
+      if (f == null) {
         return null;
       }
       JsonToken trailing = p.nextToken();
@@ -266,9 +221,6 @@ public final class WebEventParser {
           return null;
         }
         throw syntaxError(String.format(TRAILING_TOKEN, trailing), p.currentTokenLocation());
-      }
-      if (extras != null) {
-        f.extras = extras.append('}').toString();
       }
       return f;
     } catch (JsonProcessingException e) {
@@ -281,6 +233,77 @@ public final class WebEventParser {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Reads the fields of the object whose START_OBJECT is the current token, up to its END_OBJECT.
+   * Returns null on a token no well-formed object holds there.
+   *
+   * @param checkSurrogates whether strings may hold unpaired surrogates and need checking
+   */
+  private static Fields collect(JsonParser p, boolean checkSurrogates) throws IOException {
+    Fields f = new Fields();
+    StringBuilder extras = null;
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken t = p.nextToken();
+      int i = knownIndex(name);
+      if (i < 0) {
+        if (extras == null) {
+          extras = new StringBuilder(64).append('{');
+        }
+        CompactJson.fieldName(extras, name);
+        boolean unpaired = CompactJson.copy(p, t, extras, checkSurrogates)
+            || checkSurrogates && SurrogateEscapes.hasUnpaired(name);
+        f.noteUnpaired(unpaired, WebEventContract.EXTRA_FIELDS);
+        continue;
+      }
+      switch (t) {
+        case VALUE_STRING:
+          f.kind[i] = STRING;
+          f.value[i] = p.getText();
+          f.noteUnpaired(checkSurrogates && SurrogateEscapes.hasUnpaired((String) f.value[i]), name);
+          break;
+        case VALUE_NUMBER_INT:
+          f.kind[i] = INT;
+          f.value[i] = CompactJson.readInt(p);
+          break;
+        case VALUE_NUMBER_FLOAT:
+          f.kind[i] = FLOAT;
+          f.value[i] = CompactJson.readFloat(p);
+          break;
+        case VALUE_TRUE:
+          f.kind[i] = TRUE;
+          break;
+        case VALUE_FALSE:
+          f.kind[i] = FALSE;
+          break;
+        case VALUE_NULL:
+          f.kind[i] = NULL;
+          break;
+        case START_OBJECT:
+          f.kind[i] = OBJECT;
+          StringBuilder out = i == I_PROPERTIES ? new StringBuilder(128) : null;
+          f.noteUnpaired(CompactJson.copy(p, t, out, checkSurrogates), name);
+          if (out != null) {
+            f.value[i] = out.toString();
+          }
+          break;
+        case START_ARRAY:
+          f.kind[i] = ARRAY;
+          f.noteUnpaired(CompactJson.copy(p, t, null, checkSurrogates), name);
+          break;
+        default:
+          return null;
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      return null;
+    }
+    if (extras != null) {
+      f.extras = extras.append('}').toString();
+    }
+    return f;
   }
 
   /**
@@ -345,53 +368,17 @@ public final class WebEventParser {
           null,
           "payload: expected a JSON object, got " + typeName(root));
     }
-    return check(fromTree((ObjectNode) root));
-  }
-
-  private static Fields fromTree(ObjectNode root) {
-    Fields f = new Fields();
-    ObjectNode extras = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      int i = knownIndex(field.getKey());
-      if (i < 0) {
-        if (extras == null) {
-          extras = Json.MAPPER.createObjectNode();
-        }
-        extras.set(field.getKey(), field.getValue());
-        continue;
+    // A well-formed object: read its fields as the streaming path does, from the chars.
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(text)) {
+      p.nextToken();
+      Fields f = collect(p, true);
+      if (f == null) {
+        throw new IllegalStateException("the tree parser accepted an object the streaming parser cannot read");
       }
-      JsonNode node = field.getValue();
-      switch (node.getNodeType()) {
-        case STRING:
-          f.kind[i] = STRING;
-          f.value[i] = node.textValue();
-          break;
-        case NUMBER:
-          f.kind[i] = node.isIntegralNumber() ? INT : FLOAT;
-          f.value[i] = node.numberValue();
-          break;
-        case BOOLEAN:
-          f.kind[i] = node.booleanValue() ? TRUE : FALSE;
-          break;
-        case NULL:
-          f.kind[i] = NULL;
-          break;
-        case OBJECT:
-          f.kind[i] = OBJECT;
-          f.value[i] = Json.compact(node);
-          break;
-        case ARRAY:
-          f.kind[i] = ARRAY;
-          break;
-        default:
-          throw new IllegalStateException("unexpected node " + node.getNodeType());
-      }
+      return check(f);
+    } catch (IOException e) {
+      throw new IllegalStateException("re-reading a well-formed object failed", e);
     }
-    if (extras != null) {
-      f.extras = Json.compact(extras);
-    }
-    return f;
   }
 
   private static String typeName(JsonNode node) {
@@ -425,6 +412,13 @@ public final class WebEventParser {
   }
 
   private static WebEvent toEvent(Fields f) {
+    if (f.unpairedIn != null) {
+      throw new ContractViolation(
+          RejectReason.INVALID_UNICODE,
+          f.unpairedIn,
+          f.unpairedIn + ": a string holds an escaped unpaired surrogate (such as \\ud800), which is not a"
+              + " Unicode character: strict UTF-8 cannot store it");
+    }
     checkSchemaVersion(f);
     WebEvent.Builder b = WebEvent.builder();
     b.eventId(WebEventContract.checkEventId(string(f, I_EVENT_ID)));

@@ -1,10 +1,16 @@
 package io.tributary.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,9 +23,12 @@ import java.util.Map;
 /**
  * TEST-ONLY REFERENCE ORACLE: the pre-optimisation implementation of {@link WebEventParser}
  * (strict JDK UTF-8 decode to a String, Jackson tree model, regex for {@code event_id}, {@code
- * OffsetDateTime.parse} for timestamps), kept verbatim so that {@code WebEventParserEquivalenceTest}
- * can check that the optimised streaming parser yields identical {@link ParseResult}s. Do not
- * optimise or "fix" this class: its only job is to be the old behaviour.
+ * OffsetDateTime.parse} for timestamps), kept so that {@code WebEventParserEquivalenceTest} can
+ * check that the optimised streaming parser yields identical {@link ParseResult}s. Do not optimise
+ * or "fix" this class: its only job is to be the old behaviour, plus two later contract rules,
+ * written here independently of the parser: {@link RejectReason#INVALID_UNICODE} (a walk of the
+ * tree) and JSON kept as text with its numbers as written (Jackson's generator over a second read
+ * of the text, see {@link #storedText}).
  */
 final class ReferenceWebEventParser {
   private static final int MAX_DETAIL_CHARS = 200;
@@ -93,13 +102,109 @@ final class ReferenceWebEventParser {
           "payload: expected a JSON object, got " + typeName(root));
     }
     try {
-      return ParseResult.accepted(toEvent((ObjectNode) root));
+      checkUnicode((ObjectNode) root);
+      return ParseResult.accepted(toEvent((ObjectNode) root, storedText(text)));
     } catch (ContractViolation v) {
       return ParseResult.rejected(v.toRejection());
     }
   }
 
-  private static WebEvent toEvent(ObjectNode root) {
+  /** INVALID_UNICODE for the first top-level field, in document order, holding an unpaired surrogate. */
+  private static void checkUnicode(ObjectNode root) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (unpaired(field.getKey()) || holdsUnpaired(field.getValue())) {
+        String name = WebEventContract.isKnownField(field.getKey()) ? field.getKey() : WebEventContract.EXTRA_FIELDS;
+        throw new ContractViolation(
+            RejectReason.INVALID_UNICODE,
+            name,
+            name + ": a string holds an escaped unpaired surrogate (such as \\ud800), which is not a"
+                + " Unicode character: strict UTF-8 cannot store it");
+      }
+    }
+  }
+
+  private static boolean holdsUnpaired(JsonNode node) {
+    if (node.isTextual()) {
+      return unpaired(node.textValue());
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (unpaired(field.getKey()) || holdsUnpaired(field.getValue())) {
+        return true;
+      }
+    }
+    if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (holdsUnpaired(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean unpaired(String s) {
+    // A well-formed string round-trips through UTF-8 unchanged; an unpaired surrogate becomes '?'.
+    return !new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s);
+  }
+
+  /**
+   * The compact text of {@code properties} (if an object) and of the unknown top-level fields (as
+   * one object, null if none), numbers as written: Jackson's generator, fed from a second read of
+   * the text, with each number token written as its text.
+   */
+  private static String[] storedText(String text) {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(text)) {
+      String properties = null;
+      StringWriter extras = new StringWriter();
+      boolean anyExtra = false;
+      try (JsonGenerator eg = Json.MAPPER.getFactory().createGenerator(extras)) {
+        eg.writeStartObject();
+        p.nextToken();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          if (name.equals(WebEventContract.PROPERTIES) && p.currentToken() == JsonToken.START_OBJECT) {
+            StringWriter w = new StringWriter();
+            try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
+              copyExact(p, g);
+            }
+            properties = w.toString();
+          } else if (!WebEventContract.isKnownField(name)) {
+            eg.writeFieldName(name);
+            copyExact(p, eg);
+            anyExtra = true;
+          } else {
+            p.skipChildren();
+          }
+        }
+        eg.writeEndObject();
+      }
+      return new String[] {properties, anyExtra ? extras.toString() : null};
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copyExact(JsonParser p, JsonGenerator g) throws IOException {
+    int depth = 0;
+    do {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+        g.writeNumber(p.getText());
+      } else {
+        g.copyCurrentEvent(p);
+      }
+      if (t.isStructStart()) {
+        depth++;
+      } else if (t.isStructEnd()) {
+        depth--;
+      }
+    } while (depth > 0 && p.nextToken() != null);
+  }
+
+  private static WebEvent toEvent(ObjectNode root, String[] storedText) {
     checkSchemaVersion(root.get(WebEventContract.SCHEMA_VERSION_FIELD));
     WebEvent.Builder b = WebEvent.builder();
     b.eventId(checkEventIdRegex(string(root, WebEventContract.EVENT_ID)));
@@ -118,20 +223,10 @@ final class ReferenceWebEventParser {
       if (!props.isObject()) {
         throw wrongType(WebEventContract.PROPERTIES, "a JSON object", props);
       }
-      b.properties(Json.compact(props));
+      b.properties(storedText[0]);
     }
-    ObjectNode extras = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (!WebEventContract.isKnownField(field.getKey())) {
-        if (extras == null) {
-          extras = Json.MAPPER.createObjectNode();
-        }
-        extras.set(field.getKey(), field.getValue());
-      }
-    }
-    if (extras != null) {
-      b.extraFields(Json.compact(extras));
+    if (storedText[1] != null) {
+      b.extraFields(storedText[1]);
     }
     return b.buildTrusted();
   }

@@ -139,12 +139,66 @@ class WebEventParserTest {
   }
 
   @Test
+  void unpairedSurrogateEscapesAreRejectedWhereverTheyAre() {
+    // Valid JSON text, but no Unicode string: stored as UTF-8 it would silently become '?'.
+    String[][] cases = {
+      {",\"user_id\":\"\\ud800x\"", "user_id"},
+      {",\"page_url\":\"x\\udc00\"", "page_url"},
+      {",\"referrer\":\"\\ude00\\ud83d\"", "referrer"}, // a pair in the wrong order
+      {",\"properties\":{\"p\":\"\\uD800\"}", "properties"},
+      {",\"properties\":{\"k\\udbff\":1}", "properties"},
+      {",\"properties\":{\"a\":[{\"b\":[\"\\udfff\"]}]}", "properties"},
+      {",\"ab_test\":\"\\ud800\"", "extra_fields"},
+      {",\"x\\ud800\":1", "extra_fields"},
+    };
+    for (String[] c : cases) {
+      Rejection r = reject(minimal("\"2026-11-22T10:15:30Z\"", c[0]));
+      assertThat(r.getReason()).as(c[0]).isEqualTo(RejectReason.INVALID_UNICODE);
+      assertThat(r.getField()).as(c[0]).isEqualTo(c[1]);
+      assertThat(r.getDetail()).as(c[0]).startsWith(c[1] + ": ").contains("unpaired surrogate").doesNotContain("?");
+    }
+    // The first field in document order is named.
+    assertThat(reject(minimal("\"2026-11-22T10:15:30Z\"", ",\"referrer\":\"\\ud800\",\"user_id\":\"\\ud800\"")).getField())
+        .isEqualTo("referrer");
+    // JSON errors still win, wherever they are...
+    assertThat(reject("{\"user_id\":\"\\ud800\",\"event_id\":1,}").getReason()).isEqualTo(RejectReason.NOT_JSON);
+    // ...and the text check wins over every field check.
+    assertThat(reject("{\"schema_version\":\"1\",\"user_id\":\"\\ud800\"}").getReason()).isEqualTo(RejectReason.INVALID_UNICODE);
+    // Non-ASCII payloads take the same checks.
+    assertThat(reject(minimal("\"2026-11-22T10:15:30Z\"", ",\"user_id\":\"\u00e9\\ud800\"")).getReason())
+        .isEqualTo(RejectReason.INVALID_UNICODE);
+  }
+
+  @Test
+  void pairedSurrogateEscapesAreOneCharacter() {
+    WebEvent e = accept(minimal("\"2026-11-22T10:15:30Z\"",
+        ",\"user_id\":\"\\ud83d\\ude00\",\"properties\":{\"\\uD83D\\uDE00\":\"\\ud83d\\ude00\"},\"x\":\"\\\\ud800\""));
+    assertThat(e.getUserId()).isEqualTo("\ud83d\ude00");
+    assertThat(e.getProperties()).isEqualTo("{\"\ud83d\ude00\":\"\ud83d\ude00\"}");
+    // An escaped backslash before "ud800" is six plain characters.
+    assertThat(e.getExtraFields()).isEqualTo("{\"x\":\"\\\\ud800\"}");
+  }
+
+  @Test
+  void numbersInJsonKeptAsTextAreKeptAsWritten() {
+    WebEvent e = accept(minimal("\"2026-11-22T10:15:30Z\"",
+        ",\"properties\":{\"p\":1e400,\"q\":-0.0,\"r\":-0,\"s\":1E+3,\"t\":19.90,\"u\":1e-400,"
+            + "\"v\":123456789012345678901234567890.000},\"w\":[-1e400, 2.5E-3]"));
+    assertThat(e.getProperties())
+        .isEqualTo("{\"p\":1e400,\"q\":-0.0,\"r\":-0,\"s\":1E+3,\"t\":19.90,\"u\":1e-400,\"v\":123456789012345678901234567890.000}");
+    assertThat(e.getExtraFields()).isEqualTo("{\"w\":[-1e400,2.5E-3]}");
+    // And they round-trip through the serializer the producers use.
+    WebEvent again = accept(WebEventJson.toJson(e));
+    assertThat(again).isEqualTo(e);
+  }
+
+  @Test
   void unknownTopLevelFieldsAreKeptExactlyInOrder() {
     WebEvent e = accept("{\"zeta\":{\"b\":[1,2.50,\"x\"],\"a\":null},\"event_id\":\"" + ID + "\","
         + "\"event_type\":\"click\",\"event_timestamp\":\"2026-11-22T10:15:30Z\","
         + " \"ab_test\" : \"variant-b\", \"score\": 1e3, \"flag\": false, \"extra_fields\": \"\u00e9\\u00e9\"}");
     assertThat(e.getExtraFields()).isEqualTo(
-        "{\"zeta\":{\"b\":[1,2.50,\"x\"],\"a\":null},\"ab_test\":\"variant-b\",\"score\":1E+3,"
+        "{\"zeta\":{\"b\":[1,2.50,\"x\"],\"a\":null},\"ab_test\":\"variant-b\",\"score\":1e3,"
             + "\"flag\":false,\"extra_fields\":\"\u00e9\u00e9\"}");
   }
 

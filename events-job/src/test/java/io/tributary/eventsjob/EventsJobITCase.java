@@ -63,11 +63,12 @@ class EventsJobITCase {
     String stream = "everything";
     kinesis().createStream(stream, 2);
     List<WebEvent> events = EventsJobTesting.events(1, 60);
-    // By hand: an offset timestamp whose UTC date is the previous day, and an unknown field.
+    // By hand: an offset timestamp whose UTC date is the previous day, an unknown field, numbers
+    // JSON cannot hold as a double, and an escaped surrogate pair.
     String special =
         "{\"event_id\":\"3F2B8C1E-7D4A-4E2B-9C1D-0A1B2C3D4E5F\",\"event_type\":\"page_view\","
             + "\"event_timestamp\":\"2026-11-22T00:30:00.123456+01:00\",\"ab_test\":\"b\","
-            + "\"properties\":{\"price\":19.90}}";
+            + "\"user_id\":\"\\ud83d\\ude00\",\"properties\":{\"price\":19.90,\"p\":1e400,\"q\":-0.0}}";
     List<MalformedPayload> bad = new MalformedPayloads(7).oneOfEach();
     List<byte[]> payloads = new ArrayList<>(EventsJobTesting.json(events));
     payloads.add(special.getBytes(StandardCharsets.UTF_8));
@@ -130,8 +131,9 @@ class EventsJobITCase {
     assertThat(row.get("event_timestamp")).isEqualTo(micros(Instant.parse("2026-11-21T23:30:00.123456Z")));
     assertThat(row.get("event_date")).isEqualTo((int) LocalDate.parse("2026-11-21").toEpochDay());
     assertThat(row.get("extra_fields")).isEqualTo("{\"ab_test\":\"b\"}");
-    assertThat(row.get("properties")).isEqualTo("{\"price\":19.90}");
-    assertThat(row.get("user_id")).isNull();
+    // Numbers as written (not "Infinity", not 0.0) and an escaped surrogate pair as one character.
+    assertThat(row.get("properties")).isEqualTo("{\"price\":19.90,\"p\":1e400,\"q\":-0.0}");
+    assertThat(row.get("user_id")).isEqualTo("\ud83d\ude00");
 
     // Partitioned by the UTC event date, Hive style.
     Snapshot snapshot = DeltaTestTables.snapshot(config.atomicEventsTablePath(), Map.of());
