@@ -14,6 +14,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -411,7 +412,11 @@ public final class TributaryStack extends Stack {
         List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
     // Logging (Managed Flink writes the application log with the role).
-    role.addToPolicy(allow(List.of("logs:DescribeLogGroups"), List.of(logGroup.getLogGroupArn())));
+    // CloudWatch Logs authorizes DescribeLogGroups on log-group:* only (it lists groups; a single
+    // group's ARN is never matched), so a narrower resource fails Managed Flink's logging check.
+    role.addToPolicy(allow(List.of("logs:DescribeLogGroups"), List.of(formatArn(ArnComponents.builder()
+        .service("logs").resource("log-group").resourceName("*")
+        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
     role.addToPolicy(allow(List.of("logs:DescribeLogStreams"), List.of(formatArn(ArnComponents.builder()
         .service("logs").resource("log-group")
         .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
@@ -419,10 +424,11 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("logs:PutLogEvents"), List.of(logStreamArn)));
     extra.customize(role);
     acknowledge(role, iam5(List.of(silverObjectsFinding(),
-        "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<" + logicalId(logGroup)
-            + ">:log-stream:*"),
-        "The job reads and writes every object of the silver tables (file names are generated per checkpoint) "
-            + "and Managed Flink lists the log streams of the application's own log group."));
+        "Resource::" + nagArn("logs") + "log-group:<" + logicalId(logGroup) + ">:log-stream:*",
+        "Resource::" + nagArn("logs") + "log-group:*"),
+        "The job reads and writes every object of the silver tables (file names are generated per checkpoint), "
+            + "Managed Flink lists the log streams of the application's own log group, and CloudWatch Logs "
+            + "authorizes logs:DescribeLogGroups only on log-group:* (it is a list call)."));
 
     List<CfnApplication.PropertyGroupProperty> groups = new ArrayList<>();
     propertyGroups.forEach((group, values) -> groups.add(CfnApplication.PropertyGroupProperty.builder()
@@ -523,10 +529,20 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
         "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces"), List.of("*")));
     acknowledge(role, iam5(List.of("Resource::*",
-        "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*"),
+        "Resource::" + nagArn("ec2") + "network-interface/*"),
         "Managed Flink needs ec2:Describe* (IAM has no resource-level permissions for them) to place the "
             + "cdc-job in the VPC, and creates network interfaces whose ids are unknown in advance "
             + "(network-interface/*, restricted to this VPC by condition)."));
+  }
+
+  /**
+   * The start of an ARN of this stack as cdk-nag writes it in findings: a concrete region or
+   * account as it is (the CDK CLI sets CDK_DEFAULT_REGION), pseudo parameters as {@code <AWS::...>}.
+   */
+  private String nagArn(String service) {
+    String region = Token.isUnresolved(getRegion()) ? "<AWS::Region>" : getRegion();
+    String account = Token.isUnresolved(getAccount()) ? "<AWS::AccountId>" : getAccount();
+    return "arn:<AWS::Partition>:" + service + ":" + region + ":" + account + ":";
   }
 
   /** The resolved CloudFormation logical id of a construct's default resource. */
@@ -614,7 +630,7 @@ public final class TributaryStack extends Stack {
         List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     spectrumRole.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
     acknowledge(spectrumRole, iam5(List.of(silverObjectsFinding(),
-        "Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/" + spectrumDatabase + "/*"),
+        "Resource::" + nagArn("glue") + "table/" + spectrumDatabase + "/*"),
         "Spectrum reads every object under the silver prefix and manages the tables of its own Glue database "
             + "(table/<database>/*); both are scoped to this environment."));
 

@@ -404,13 +404,51 @@ class TributaryStackTest {
             if (!RESOURCE_STAR_ONLY.containsAll(actions)) {
               problems.add("resource * for " + actions);
             }
-          } else if (resource.contains("*") && !SCOPED_WILDCARD.matcher(resource).matches()) {
+          } else if (resource.contains("*") && !SCOPED_WILDCARD.matcher(resource).matches()
+              && !(actions.equals(List.of("logs:DescribeLogGroups")) && resource.endsWith(":log-group:*"))) {
             problems.add("unscoped wildcard resource " + resource);
           }
         }
       }
     }
     return statements;
+  }
+
+  /** CloudWatch Logs authorizes DescribeLogGroups on log-group:* only; nothing else may have that resource. */
+  @Test
+  void describeLogGroupsIsGrantedOnEveryLogGroupAndAloneInItsStatement() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      int found = 0;
+      for (JsonNode policy : resources(TEMPLATES.get(env), "AWS::IAM::Policy").values()) {
+        for (JsonNode st : list(policy.path("Properties").path("PolicyDocument").path("Statement"))) {
+          List<String> actions = list(st.path("Action")).stream().map(JsonNode::asText).toList();
+          List<String> resources = list(st.path("Resource")).stream().map(CdkTestSupport::render).toList();
+          if (actions.contains("logs:DescribeLogGroups")) {
+            found++;
+            assertThat(actions).containsExactly("logs:DescribeLogGroups");
+            assertThat(resources).containsExactly(
+                "arn:<Ref:AWS::Partition>:logs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:log-group:*");
+          } else {
+            assertThat(resources).noneMatch(r -> r.endsWith(":log-group:*"));
+          }
+        }
+      }
+      assertThat(found).as(env + ": one statement per application role").isEqualTo(2);
+    }
+  }
+
+  /** The CDK CLI sets CDK_DEFAULT_REGION: the acknowledged cdk-nag findings must match with a concrete region. */
+  @Test
+  void cdkNagPassesWithAConcreteAccountAndRegion() {
+    App concrete = CdkTestSupport.app(Map.of("environments", "production", "production.region", "eu-west-1",
+        "production.account", "111122223333", "production.postgres.host", "db.internal"), "cdk.out-test-region");
+    PolicyValidationPluginReport report = AwsSolutionsChecks.Builder.create(concrete).build().validateScope(concrete);
+    List<String> violations = new ArrayList<>();
+    for (PolicyViolation v : report.getViolations()) {
+      violations.add(v.getRuleName() + " " + v.getViolatingResources().stream()
+          .map(r -> r.getConstructPath() + " " + r.getLocations()).toList());
+    }
+    assertThat(violations).isEmpty();
   }
 
   @Test
