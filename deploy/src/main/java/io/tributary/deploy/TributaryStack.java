@@ -18,6 +18,9 @@ import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
@@ -91,6 +94,8 @@ public final class TributaryStack extends Stack {
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
+  /** The Athena engine of the workgroup. */
+  public static final String ATHENA_ENGINE = "Athena engine version 3";
   /** The Managed Flink checkpoint interval: also the freshness of the silver tables. */
   public static final int CHECKPOINT_INTERVAL_MS = 30_000;
 
@@ -104,6 +109,9 @@ public final class TributaryStack extends Stack {
   private final CfnApplication eventsApp;
   private final CfnApplication cdcApp;
   private final String glueDatabaseName;
+  /** The RDS instance of the source database when the stack knows it, else null. */
+  private final String databaseInstanceId;
+  private final List<Alarm> alarms = new ArrayList<>();
 
   /**
    * @param eventsJar path of the events-job shaded jar (CDK asset)
@@ -244,9 +252,11 @@ public final class TributaryStack extends Stack {
     String dbHost;
     String dbPort = config.get("postgres.port");
     String dbName = config.get("postgres.database");
+    String rdsInstanceId = config.get("postgres.rds-instance-id");
     if (config.getBoolean("demo-database")) {
       DatabaseInstance db = demoDatabase(vpc, cdcSg, dbName, Integer.parseInt(dbPort), dataRemoval);
       dbHost = db.getDbInstanceEndpointAddress();
+      rdsInstanceId = db.getInstanceIdentifier();
     } else if (!config.get("postgres.host").isEmpty()) {
       dbHost = config.get("postgres.host");
     } else {
@@ -256,6 +266,8 @@ public final class TributaryStack extends Stack {
           .minLength(1)
           .build().getValueAsString();
     }
+
+    databaseInstanceId = rdsInstanceId.isEmpty() ? null : rdsInstanceId;
 
     // --- Logging and alarms.
     alarmTopic = Topic.Builder.create(this, "AlarmTopic")
@@ -295,6 +307,7 @@ public final class TributaryStack extends Stack {
     catalog(tableNames(config.get("cdc.tables")));
 
     alarms();
+    dashboard();
 
     CfnOutput.Builder.create(this, "LakeBucketName").value(lakeBucket.getBucketName()).build();
     CfnOutput.Builder.create(this, "ArtifactsBucketName").value(artifactsBucket.getBucketName()).build();
@@ -593,6 +606,9 @@ public final class TributaryStack extends Stack {
         .state("ENABLED")
         .recursiveDeleteOption(true)
         .workGroupConfiguration(CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+            // Engine 3 reads native Delta tables (engine 2 cannot); pinned, not left to automatic upgrades.
+            .engineVersion(CfnWorkGroup.EngineVersionProperty.builder()
+                .selectedEngineVersion(ATHENA_ENGINE).build())
             .enforceWorkGroupConfiguration(true)
             .publishCloudWatchMetricsEnabled(true)
             .bytesScannedCutoffPerQuery(config.isProduction() ? 1_099_511_627_776L : 107_374_182_400L)
@@ -672,6 +688,78 @@ public final class TributaryStack extends Stack {
         diff("quarantined", kda(eventsApp.getRef(), "quarantinedRecords", "Maximum", Map.of())),
         config.getInt("alarm.quarantined-per-5min"), 1,
         "events-job quarantined more records than expected in 5 minutes", notify);
+    // Commits happen when a checkpoint completes: slow checkpoints make every silver table late.
+    double checkpointMs = Double.parseDouble(config.get("alarm.checkpoint-duration-ms"));
+    alarm("EventsCheckpointDuration", kda(eventsApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
+        checkpointMs, 3, "events-job checkpoints are slow: commits to the silver tables are late", notify);
+    alarm("CdcCheckpointDuration", kda(cdcApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
+        checkpointMs, 3, "cdc-job checkpoints are slow: commits to the silver tables are late", notify);
+    if (databaseInstanceId != null) {
+      // A stalled cdc-job keeps its replication slot, which holds back WAL until the database disk is full.
+      alarm("PostgresReplicationSlotLag", rds("OldestReplicationSlotLag"),
+          Double.parseDouble(config.get("alarm.slot-lag-bytes")), 3,
+          "The cdc-job's replication slot holds back WAL: the cdc-job is stalled or too slow; the database disk fills",
+          notify);
+      alarm("PostgresTransactionLogsDiskUsage", rds("TransactionLogsDiskUsage"),
+          Double.parseDouble(config.get("alarm.wal-disk-bytes")), 3,
+          "Transaction logs (WAL) use more disk than expected on the source database", notify);
+    }
+  }
+
+  /** The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag, restarts, database. */
+  private void dashboard() {
+    String events = eventsApp.getRef();
+    String cdc = cdcApp.getRef();
+    Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard")
+        .dashboardName("tributary-" + config.name())
+        .build();
+    dashboard.addWidgets(
+        graph("Records in per second", perJob(events, cdc, "numRecordsInPerSecond", "Average")),
+        graph("Records out per second", perJob(events, cdc, "numRecordsOutPerSecond", "Average")),
+        graph("Quarantined records per 5 minutes",
+            List.of(diff("quarantined", kda(events, "quarantinedRecords", "Maximum", Map.of())))));
+    dashboard.addWidgets(
+        graph("Last checkpoint duration (ms)", perJob(events, cdc, "lastCheckpointDuration", "Maximum")),
+        graph("Last checkpoint size (bytes)", perJob(events, cdc, "lastCheckpointSize", "Maximum")),
+        graph("Kinesis lag (ms)", List.of(
+            label(kda(events, "millisBehindLatest", "Maximum", Map.of()), "events-job behind latest"),
+            webEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder()
+                .statistic("Maximum").period(Duration.minutes(5)).label("stream iterator age").build()))));
+    dashboard.addWidgets(
+        graph("Full restarts", perJob(events, cdc, "fullRestarts", "Maximum")),
+        graph("Downtime (ms)", perJob(events, cdc, "downtime", "Maximum")),
+        graph("Failed checkpoints", perJob(events, cdc, "numberOfFailedCheckpoints", "Maximum")));
+    if (databaseInstanceId != null) {
+      dashboard.addWidgets(
+          graph("Replication slot lag (bytes)", List.of(rds("OldestReplicationSlotLag"))),
+          graph("Transaction logs disk usage (bytes)", List.of(rds("TransactionLogsDiskUsage"))),
+          graph("Free storage (bytes)", List.of(rds("FreeStorageSpace"))));
+    }
+    dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(new ArrayList<>(alarms))
+        .width(24).build());
+  }
+
+  private static GraphWidget graph(String title, List<IMetric> metrics) {
+    return GraphWidget.Builder.create().title(title).left(metrics).width(8).height(6).build();
+  }
+
+  private static List<IMetric> perJob(String events, String cdc, String metric, String statistic) {
+    return List.of(label(kda(events, metric, statistic, Map.of()), "events-job"),
+        label(kda(cdc, metric, statistic, Map.of()), "cdc-job"));
+  }
+
+  private static IMetric label(Metric metric, String label) {
+    return metric.with(MetricOptions.builder().label(label).build());
+  }
+
+  private Metric rds(String metric) {
+    return Metric.Builder.create()
+        .namespace("AWS/RDS")
+        .metricName(metric)
+        .dimensionsMap(Map.of("DBInstanceIdentifier", databaseInstanceId))
+        .statistic("Maximum")
+        .period(Duration.minutes(5))
+        .build();
   }
 
   private static Metric kda(String application, String metric, String statistic, Map<String, String> dims) {
@@ -695,7 +783,7 @@ public final class TributaryStack extends Stack {
         .build();
   }
 
-  private void alarm(String id, IMetric metric, int threshold, int evaluationPeriods, String description,
+  private void alarm(String id, IMetric metric, double threshold, int evaluationPeriods, String description,
       SnsAction action) {
     Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
         .alarmName("tributary-" + config.name() + "-" + id)
@@ -709,6 +797,7 @@ public final class TributaryStack extends Stack {
         .build();
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
+    alarms.add(alarm);
   }
 
   private static PolicyStatement allow(List<String> actions, List<String> resources) {

@@ -308,6 +308,96 @@ class TributaryStackTest {
     }
   }
 
+  private static List<String> alarmMetrics(JsonNode template) {
+    List<String> metrics = new ArrayList<>();
+    for (JsonNode alarm : resources(template, "AWS::CloudWatch::Alarm").values()) {
+      JsonNode p = alarm.path("Properties");
+      if (p.has("MetricName")) {
+        metrics.add(p.path("Namespace").asText() + ":" + p.path("MetricName").asText());
+      }
+      for (JsonNode q : p.path("Metrics")) {
+        if (q.has("MetricStat")) {
+          JsonNode m = q.path("MetricStat").path("Metric");
+          metrics.add(m.path("Namespace").asText() + ":" + m.path("MetricName").asText());
+        }
+      }
+    }
+    return metrics;
+  }
+
+  @Test
+  void checkpointDurationAndTheSourceDatabaseHaveAlarms() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      List<String> metrics = alarmMetrics(TEMPLATES.get(env));
+      assertThat(metrics.stream().filter("AWS/KinesisAnalytics:lastCheckpointDuration"::equals).count())
+          .as(env).isEqualTo(2);
+    }
+    // develop: the demo database is known, so its WAL held back by the slot and its WAL disk use are watched.
+    JsonNode dev = TEMPLATES.get("develop");
+    assertThat(alarmMetrics(dev)).contains("AWS/RDS:OldestReplicationSlotLag", "AWS/RDS:TransactionLogsDiskUsage");
+    for (JsonNode alarm : resources(dev, "AWS::CloudWatch::Alarm").values()) {
+      if (alarm.path("Properties").path("Namespace").asText().equals("AWS/RDS")) {
+        assertThat(alarm.path("Properties").path("Dimensions").get(0).path("Name").asText())
+            .isEqualTo("DBInstanceIdentifier");
+        assertThat(alarm.path("Properties").path("Dimensions").get(0).path("Value").path("Ref").asText())
+            .startsWith("DemoPostgres");
+        assertThat(alarm.path("Properties").path("Threshold").asDouble()).isPositive();
+      }
+    }
+    // staging: an external database whose RDS instance is not configured.
+    assertThat(alarmMetrics(TEMPLATES.get("staging"))).noneMatch(m -> m.startsWith("AWS/RDS:"));
+  }
+
+  @Test
+  void anExternalRdsDatabaseIsWatchedWhenItsInstanceIsNamed() {
+    App external = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
+        "production.postgres.rds-instance-id", "orders-db"), "cdk.out-test-rds");
+    JsonNode t = json(Template.fromStack((software.amazon.awscdk.Stack) external.getNode().findChild("Tributary-production")));
+    assertThat(alarmMetrics(t)).contains("AWS/RDS:OldestReplicationSlotLag", "AWS/RDS:TransactionLogsDiskUsage");
+    assertThat(t.toString()).contains("\"Value\":\"orders-db\"");
+    String body = render(resources(t, "AWS::CloudWatch::Dashboard").values().iterator().next()
+        .path("Properties").path("DashboardBody"));
+    assertThat(body).contains("OldestReplicationSlotLag").contains("orders-db");
+  }
+
+  @Test
+  void eachEnvironmentHasADashboardOfThroughputQuarantineCheckpointsLagAndRestarts() throws IOException {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      Map<String, JsonNode> dashboards = resources(TEMPLATES.get(env), "AWS::CloudWatch::Dashboard");
+      assertThat(dashboards).as(env).hasSize(1);
+      JsonNode d = dashboards.values().iterator().next().path("Properties");
+      assertThat(d.path("DashboardName").asText()).isEqualTo("tributary-" + env);
+      JsonNode body = CdkTestSupport.JSON.readTree(render(d.path("DashboardBody"))
+          .replaceAll("<Ref:[A-Za-z0-9]+>", "REF").replaceAll("<GetAtt:[A-Za-z0-9.]+>", "ATT"));
+      List<String> titles = new ArrayList<>();
+      Set<String> metrics = new TreeSet<>();
+      for (JsonNode w : body.path("widgets")) {
+        titles.add(w.path("properties").path("title").asText());
+        for (JsonNode m : w.path("properties").path("metrics")) {
+          m.forEach(part -> metrics.add(part.asText()));
+        }
+      }
+      assertThat(metrics).as(env).contains("numRecordsInPerSecond", "numRecordsOutPerSecond", "quarantinedRecords",
+          "lastCheckpointDuration", "lastCheckpointSize", "millisBehindLatest", "GetRecords.IteratorAgeMilliseconds",
+          "fullRestarts", "downtime", "numberOfFailedCheckpoints");
+      assertThat(titles).contains("Alarms");
+      if (env.equals("develop")) {
+        assertThat(metrics).contains("OldestReplicationSlotLag", "TransactionLogsDiskUsage", "FreeStorageSpace");
+      } else {
+        assertThat(metrics).doesNotContain("OldestReplicationSlotLag");
+      }
+    }
+  }
+
+  @Test
+  void athenaWorkGroupPinsEngineVersion3() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      RAW.get(env).hasResourceProperties("AWS::Athena::WorkGroup", Match.objectLike(Map.of(
+          "WorkGroupConfiguration", Match.objectLike(Map.of(
+              "EngineVersion", Map.of("SelectedEngineVersion", "Athena engine version 3"))))));
+    }
+  }
+
   // ---------------------------------------------------------------- IAM least privilege
 
   /** Every action any role of the stacks may have. Anything else fails the build. */
