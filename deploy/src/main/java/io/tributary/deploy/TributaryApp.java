@@ -52,7 +52,12 @@ public final class TributaryApp {
     return app;
   }
 
+  /** CDK feature flag: S3 server access logs are granted by bucket policy instead of a bucket ACL. */
+  static final String ACCESS_LOGS_BY_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy";
+
   static List<TributaryStack> build(App app) {
+    // Set before any construct exists (the flag is read when the buckets are created).
+    app.getNode().setContext(ACCESS_LOGS_BY_BUCKET_POLICY, true);
     String eventsJar = jar(app, "eventsJar", "events-job/target/tributary-events-job-0.1.0-SNAPSHOT-job.jar");
     String cdcJar = jar(app, "cdcJar", "cdc-job/target/tributary-cdc-job-0.1.0-SNAPSHOT-job.jar");
     Object selected = app.getNode().tryGetContext("environments");
