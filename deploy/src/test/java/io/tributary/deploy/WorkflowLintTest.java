@@ -124,6 +124,10 @@ class WorkflowLintTest {
     assertThat(ciSteps.get(upload)).contains("\"name\":\"job-jars\"");
     assertThat(tests).isNotNegative().isLessThan(upload);
     assertThat(ciSteps.get(indexOf(ciSteps, "SHA256SUMS"))).contains("-job.jar").contains("GITHUB_SHA");
+    // A clean rebuild must give the same bytes (reproducible jars: same asset hash, no restart).
+    int rebuild = indexOf(ciSteps, "clean package");
+    assertThat(rebuild).isGreaterThan(upload);
+    assertThat(ciSteps.get(rebuild)).contains("cmp events-job/target/").contains("cmp cdc-job/target/");
 
     JsonNode wf = YAML.readTree(WORKFLOWS.resolve("deploy.yml").toFile());
     assertThat(wf.path("on").path("workflow_run").path("workflows").toString()).contains("ci");
