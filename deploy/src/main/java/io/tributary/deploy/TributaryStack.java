@@ -75,6 +75,7 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
@@ -311,6 +312,7 @@ public final class TributaryStack extends Stack {
 
     alarms();
     dashboard();
+    snapshotSchedules();
 
     CfnOutput.Builder.create(this, "LakeBucketName").value(lakeBucket.getBucketName()).build();
     CfnOutput.Builder.create(this, "ArtifactsBucketName").value(artifactsBucket.getBucketName()).build();
@@ -707,6 +709,39 @@ public final class TributaryStack extends Stack {
       alarm("PostgresTransactionLogsDiskUsage", rds("TransactionLogsDiskUsage"),
           Double.parseDouble(config.get("alarm.wal-disk-bytes")), 3,
           "Transaction logs (WAL) use more disk than expected on the source database", notify);
+    }
+  }
+
+  /**
+   * Snapshots of both applications on {@code snapshot.schedule} (EventBridge Scheduler calling
+   * CreateApplicationSnapshot), so a restore never has to go back further than one period even
+   * when the applications run for weeks without an update. Names: {@code scheduled-<execution id>}.
+   */
+  private void snapshotSchedules() {
+    Role role = Role.Builder.create(this, "SnapshotSchedulerRole")
+        .assumedBy(new ServicePrincipal("scheduler.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("EventBridge Scheduler: scheduled snapshots of the Tributary " + config.name() + " applications")
+        .build();
+    for (CfnApplication app : List.of(eventsApp, cdcApp)) {
+      String appArn = formatArn(ArnComponents.builder().service("kinesisanalytics").resource("application")
+          .resourceName(app.getRef()).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+      role.addToPolicy(allow(List.of("kinesisanalytics:CreateApplicationSnapshot"), List.of(appArn)));
+      String id = app == eventsApp ? "EventsJob" : "CdcJob";
+      CfnSchedule.Builder.create(this, id + "SnapshotSchedule")
+          .description("Snapshot of " + app.getApplicationName() + " on " + config.get("snapshot.schedule"))
+          .scheduleExpression(config.get("snapshot.schedule"))
+          .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("FLEXIBLE")
+              .maximumWindowInMinutes(15).build())
+          .state("ENABLED")
+          .target(CfnSchedule.TargetProperty.builder()
+              .arn("arn:aws:scheduler:::aws-sdk:kinesisanalyticsv2:createApplicationSnapshot")
+              .roleArn(role.getRoleArn())
+              .input("{\"ApplicationName\":\"" + app.getApplicationName()
+                  + "\",\"SnapshotName\":\"scheduled-<aws.scheduler.execution-id>\"}")
+              .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build())
+              .build())
+          .build();
     }
   }
 

@@ -390,6 +390,52 @@ class TributaryStackTest {
   }
 
   @Test
+  void bothApplicationsAreSnapshottedOnASchedule() {
+    Map<String, String> expressions = Map.of("develop", "rate(1 day)", "staging", "rate(6 hours)",
+        "production", "rate(6 hours)");
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Map<String, JsonNode> schedules = resources(t, "AWS::Scheduler::Schedule");
+      assertThat(schedules).as(env).hasSize(2);
+      Set<String> applications = new TreeSet<>();
+      for (JsonNode schedule : schedules.values()) {
+        JsonNode p = schedule.path("Properties");
+        assertThat(p.path("ScheduleExpression").asText()).isEqualTo(expressions.get(env));
+        assertThat(p.path("State").asText()).isEqualTo("ENABLED");
+        JsonNode target = p.path("Target");
+        assertThat(target.path("Arn").asText())
+            .isEqualTo("arn:aws:scheduler:::aws-sdk:kinesisanalyticsv2:createApplicationSnapshot");
+        JsonNode input = CdkTestSupport.JSON.valueToTree(parse(target.path("Input").asText()));
+        applications.add(input.path("ApplicationName").asText());
+        // Unique per run, and only characters snapshot names allow.
+        assertThat(input.path("SnapshotName").asText()).isEqualTo("scheduled-<aws.scheduler.execution-id>");
+        assertThat(render(target.path("RoleArn"))).startsWith("<GetAtt:SnapshotSchedulerRole");
+      }
+      assertThat(applications).containsExactlyInAnyOrder("tributary-events-job-" + env, "tributary-cdc-job-" + env);
+      List<String> granted = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> policy : resources(t, "AWS::IAM::Policy").entrySet()) {
+        if (policy.getKey().startsWith("SnapshotSchedulerRole")) {
+          for (JsonNode st : list(policy.getValue().path("Properties").path("PolicyDocument").path("Statement"))) {
+            assertThat(st.path("Action").asText()).isEqualTo("kinesisanalytics:CreateApplicationSnapshot");
+            granted.add(render(st.path("Resource")));
+          }
+        }
+      }
+      assertThat(granted).containsExactlyInAnyOrder(
+          "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:EventsJob>",
+          "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:CdcJob>");
+    }
+  }
+
+  private static Object parse(String json) {
+    try {
+      return CdkTestSupport.JSON.readValue(json, Object.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void athenaWorkGroupPinsEngineVersion3() {
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       RAW.get(env).hasResourceProperties("AWS::Athena::WorkGroup", Match.objectLike(Map.of(
@@ -415,7 +461,8 @@ class TributaryStackTest {
       "glue:CreateDatabase", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
       "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition",
-      "glue:BatchDeletePartition");
+      "glue:BatchDeletePartition",
+      "kinesisanalytics:CreateApplicationSnapshot");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
   static final Set<String> RESOURCE_STAR_ONLY = Set.of(
@@ -547,7 +594,7 @@ class TributaryStackTest {
       for (JsonNode role : resources(TEMPLATES.get(env), "AWS::IAM::Role").values()) {
         JsonNode s = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0);
         assertThat(s.path("Principal").path("Service").asText())
-            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com");
+            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com", "scheduler.amazonaws.com");
         assertThat(s.path("Condition").path("StringEquals").has("aws:SourceAccount")).isTrue();
       }
     }
