@@ -46,7 +46,9 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.glue.CfnCrawler;
 import software.amazon.awscdk.services.glue.CfnDatabase;
+import software.amazon.awscdk.services.glue.CfnSecurityConfiguration;
 import software.amazon.awscdk.services.glue.CfnTable;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -96,6 +98,8 @@ public final class TributaryStack extends Stack {
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
+  /** When the Glue crawler brings new columns of the Delta schemas into Glue (hourly). */
+  public static final String CRAWLER_SCHEDULE = "cron(20 * * * ? *)";
   /** The Athena engine of the workgroup. */
   public static final String ATHENA_ENGINE = "Athena engine version 3";
   /** The Managed Flink checkpoint interval: also the freshness of the silver tables. */
@@ -606,6 +610,8 @@ public final class TributaryStack extends Stack {
       t.addResourceDependency(database);
     }
 
+    silverCrawler(tables, database);
+
     CfnWorkGroup workGroup = CfnWorkGroup.Builder.create(this, "AthenaWorkGroup")
         .name("tributary-" + config.name())
         .description("Tributary " + config.name() + ": queries over the silver tables")
@@ -743,6 +749,89 @@ public final class TributaryStack extends Stack {
               .build())
           .build();
     }
+  }
+
+  /**
+   * A Glue crawler over the silver tables with native Delta targets: it writes the columns of each
+   * table's Delta schema into the Glue table and updates them when a table gains a column (the
+   * cdc-job follows the source's schema), so catalog readers other than Athena (which reads the
+   * Delta log itself) see the same columns. Logs are encrypted with the stack's key.
+   */
+  private void silverCrawler(List<String> tables, CfnDatabase database) {
+    String env = config.name();
+    String silverUri = "s3://" + lakeBucket.getBucketName() + "/" + SILVER_PREFIX;
+    String securityName = "tributary-" + env + "-glue";
+    CfnSecurityConfiguration security = CfnSecurityConfiguration.Builder.create(this, "GlueSecurityConfiguration")
+        .name(securityName)
+        .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
+            .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
+                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build())
+            .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
+                .s3EncryptionMode("SSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build()))
+            .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
+                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build())
+            .build())
+        .build();
+    // Glue writes crawler logs to /aws-glue/crawlers-role/<role>-<security configuration>, encrypted with the key.
+    String glueLogGroups = formatArn(ArnComponents.builder().service("logs").resource("log-group")
+        .resourceName("/aws-glue/crawlers-role/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    dataKey.addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("AllowCloudWatchLogsForGlueCrawlerLogs")
+        .principals(List.of(new ServicePrincipal("logs." + getRegion() + ".amazonaws.com")))
+        .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+            "kms:DescribeKey"))
+        .resources(List.of("*")) // in a key policy "*" is this key
+        .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", glueLogGroups)))
+        .build());
+
+    Role role = Role.Builder.create(this, "SilverCrawlerRole")
+        .assumedBy(new ServicePrincipal("glue.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("Glue crawler of the Tributary " + env + " silver tables (Delta schemas into Glue)")
+        .build();
+    String catalogArn = formatArn(ArnComponents.builder().service("glue").resource("catalog").build());
+    String dbArn = formatArn(ArnComponents.builder().service("glue").resource("database")
+        .resourceName(glueDatabaseName).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    String tablesArn = formatArn(ArnComponents.builder().service("glue").resource("table")
+        .resourceName(glueDatabaseName + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
+        "glue:UpdateTable", "glue:GetSecurityConfiguration"), List.of(catalogArn, dbArn, tablesArn)));
+    role.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation"), List.of(lakeBucket.getBucketArn())));
+    role.addToPolicy(allow(List.of("s3:GetObject"), List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
+    role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
+    role.addToPolicy(allow(List.of("logs:CreateLogGroup", "logs:AssociateKmsKey"), List.of(glueLogGroups)));
+    String glueLogStreams = formatArn(ArnComponents.builder().service("logs").resource("log-group")
+        .resourceName("/aws-glue/crawlers-role/*:log-stream:*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(glueLogStreams)));
+    acknowledge(role, iam5(List.of(silverObjectsFinding(),
+        "Resource::" + nagArn("glue") + "table/" + glueDatabaseName + "/*",
+        "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*",
+        "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*:log-stream:*"),
+        "The crawler reads every object of the silver tables, creates and updates the tables of its own Glue "
+            + "database, and writes its logs to the log groups Glue names after the role and security configuration."));
+
+    List<String> locations = new ArrayList<>();
+    for (String table : tables) {
+      locations.add(silverUri + "/" + table + "/");
+    }
+    CfnCrawler crawler = CfnCrawler.Builder.create(this, "SilverCrawler")
+        .name("tributary-silver-" + env)
+        .description("Keeps the Glue tables of the Tributary " + env + " silver tables in step with their Delta schemas")
+        .role(role.getRoleArn())
+        .databaseName(glueDatabaseName)
+        .crawlerSecurityConfiguration(securityName)
+        .targets(CfnCrawler.TargetsProperty.builder()
+            .deltaTargets(List.of(CfnCrawler.DeltaTargetProperty.builder()
+                .deltaTables(locations).createNativeDeltaTable(true).writeManifest(false).build()))
+            .build())
+        .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression(CRAWLER_SCHEDULE).build())
+        .schemaChangePolicy(CfnCrawler.SchemaChangePolicyProperty.builder()
+            .updateBehavior("UPDATE_IN_DATABASE").deleteBehavior("LOG").build())
+        .build();
+    crawler.addDependency(security);
+    crawler.addDependency(database);
+    crawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
   }
 
   /** The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag, restarts, database. */

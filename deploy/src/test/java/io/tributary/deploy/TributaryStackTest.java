@@ -282,6 +282,36 @@ class TributaryStackTest {
     }
   }
 
+  /** The crawler keeps each Glue table's columns equal to its Delta schema, also after a new CDC column. */
+  @Test
+  void aCrawlerWritesAndUpdatesTheDeltaColumnsOfEverySilverTable() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Set<String> tableLocations = new TreeSet<>();
+      for (JsonNode table : resources(t, "AWS::Glue::Table").values()) {
+        tableLocations.add(render(table.path("Properties").path("TableInput").path("StorageDescriptor").path("Location")));
+      }
+      Map<String, JsonNode> crawlers = resources(t, "AWS::Glue::Crawler");
+      assertThat(crawlers).as(env).hasSize(1);
+      JsonNode c = crawlers.values().iterator().next().path("Properties");
+      assertThat(c.path("DatabaseName").asText()).isEqualTo("tributary_silver_" + env);
+      JsonNode delta = c.path("Targets").path("DeltaTargets").get(0);
+      assertThat(delta.path("CreateNativeDeltaTable").asBoolean()).isTrue();
+      assertThat(delta.path("WriteManifest").asBoolean()).isFalse();
+      Set<String> crawled = new TreeSet<>();
+      delta.path("DeltaTables").forEach(l -> crawled.add(render(l)));
+      assertThat(crawled).isEqualTo(tableLocations).hasSize(3);
+      assertThat(c.path("SchemaChangePolicy").path("UpdateBehavior").asText()).isEqualTo("UPDATE_IN_DATABASE");
+      assertThat(c.path("SchemaChangePolicy").path("DeleteBehavior").asText()).isEqualTo("LOG");
+      assertThat(c.path("Schedule").path("ScheduleExpression").asText()).isEqualTo(TributaryStack.CRAWLER_SCHEDULE);
+      String security = c.path("CrawlerSecurityConfiguration").asText();
+      RAW.get(env).hasResourceProperties("AWS::Glue::SecurityConfiguration", Match.objectLike(Map.of(
+          "Name", security,
+          "EncryptionConfiguration", Match.objectLike(Map.of(
+              "CloudWatchEncryption", Match.objectLike(Map.of("CloudWatchEncryptionMode", "SSE-KMS")))))));
+    }
+  }
+
   // ---------------------------------------------------------------- Alarms
 
   @Test
@@ -462,7 +492,8 @@ class TributaryStackTest {
       "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition",
       "glue:BatchDeletePartition",
-      "kinesisanalytics:CreateApplicationSnapshot");
+      "kinesisanalytics:CreateApplicationSnapshot",
+      "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
   static final Set<String> RESOURCE_STAR_ONLY = Set.of(
@@ -475,7 +506,8 @@ class TributaryStackTest {
    */
   static final Pattern SCOPED_WILDCARD = Pattern.compile(
       "(.*/silver/\\*|.*:network-interface/\\*|.*:log-group:<Ref:[A-Za-z0-9]+>:log-stream:\\*"
-          + "|.*:table/tributary_silver_[a-z]+_spectrum/\\*)");
+          + "|.*:table/tributary_silver_[a-z]+_spectrum/\\*|.*:table/tributary_silver_[a-z]+/\\*"
+          + "|.*:log-group:/aws-glue/crawlers-role/\\*(:log-stream:\\*)?)");
 
   @Test
   void iamStatementsNameExactActionsOnExactResources() {
@@ -594,7 +626,8 @@ class TributaryStackTest {
       for (JsonNode role : resources(TEMPLATES.get(env), "AWS::IAM::Role").values()) {
         JsonNode s = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0);
         assertThat(s.path("Principal").path("Service").asText())
-            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com", "scheduler.amazonaws.com");
+            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com", "scheduler.amazonaws.com",
+                "glue.amazonaws.com");
         assertThat(s.path("Condition").path("StringEquals").has("aws:SourceAccount")).isTrue();
       }
     }
