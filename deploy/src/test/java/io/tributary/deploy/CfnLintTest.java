@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,16 +21,27 @@ import software.amazon.awscdk.App;
  * cfn-lint (CloudFormation's own linter: resource schemas, property values, dependencies) finds
  * nothing, warnings included, in the synthesized template of every environment. cfn-lint is a
  * Python tool that the build cannot install (PyPI is out of reach); it comes with the build
- * machine. Without it on the PATH the test is skipped, except under CI (CI=true), where it fails.
+ * machine (pip, under pyenv). Without it the test is skipped, except under CI (CI=true), where it
+ * fails.
  */
 class CfnLintTest {
 
   static String cfnLint;
 
   @BeforeAll
-  static void findCfnLint() {
+  static void findCfnLint() throws IOException {
+    List<Path> candidates = new ArrayList<>();
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "cfn-lint");
+      candidates.add(Path.of(dir, "cfn-lint"));
+    }
+    // pip's install under pyenv, also when a non-interactive shell has no pyenv on its PATH.
+    Path pyenv = Path.of(System.getProperty("user.home"), ".pyenv", "versions");
+    if (Files.isDirectory(pyenv)) {
+      try (Stream<Path> versions = Files.list(pyenv)) {
+        versions.sorted().forEach(v -> candidates.add(v.resolve("bin").resolve("cfn-lint")));
+      }
+    }
+    for (Path candidate : candidates) {
       if (Files.isExecutable(candidate)) {
         cfnLint = candidate.toString();
         return;
