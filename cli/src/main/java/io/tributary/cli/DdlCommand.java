@@ -119,11 +119,11 @@ public final class DdlCommand implements Callable<Integer> {
       List<String> columns = new ArrayList<>();
       List<String> partitions = new ArrayList<>();
       for (StructField f : table.schema().fields()) {
-        String column = "  " + f.getName() + " " + redshiftType(f.getDataType());
+        String column = "  " + quote(f.getName()) + " " + redshiftType(f.getDataType());
         (table.partitionColumns().contains(f.getName()) ? partitions : columns).add(column);
       }
       String manifests = s3Location(table) + "/" + SymlinkManifests.DIRECTORY + "/";
-      out.printf("CREATE EXTERNAL TABLE %s.%s (%n%s%n)%n", schema, table.name(), String.join(",\n", columns));
+      out.printf("CREATE EXTERNAL TABLE %s.%s (%n%s%n)%n", quote(schema), quote(table.name()), String.join(",\n", columns));
       if (!partitions.isEmpty()) {
         out.printf("PARTITIONED BY (%s)%n", partitions.stream().map(String::trim).collect(Collectors.joining(", ")));
       }
@@ -133,9 +133,10 @@ public final class DdlCommand implements Callable<Integer> {
           + "LOCATION '%s';%n%n", manifests);
       for (Map<String, String> partition : partitions(table)) {
         String spec = table.partitionColumns().stream()
-            .map(c -> c + "='" + String.valueOf(partition.get(c)).replace("'", "''") + "'")
+            .map(c -> quote(c) + "='" + String.valueOf(partition.get(c)).replace("'", "''") + "'")
             .collect(Collectors.joining(", "));
-        out.printf("ALTER TABLE %s.%s ADD IF NOT EXISTS PARTITION (%s)%nLOCATION '%s%s';%n", schema, table.name(), spec,
+        out.printf("ALTER TABLE %s.%s ADD IF NOT EXISTS PARTITION (%s)%nLOCATION '%s%s';%n", quote(schema),
+            quote(table.name()), spec,
             manifests, DeltaTables.partitionDirectory(table.partitionColumns(), partition));
       }
       out.println();
@@ -164,6 +165,14 @@ public final class DdlCommand implements Callable<Integer> {
     }
     String p = table.path();
     return p.startsWith("s3a://") ? "s3://" + p.substring("s3a://".length()) : p;
+  }
+
+  /**
+   * A Redshift identifier in double quotes (embedded quotes doubled), so that CDC columns or tables
+   * named like reserved words ({@code user}, {@code order}) work.
+   */
+  static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** Redshift Spectrum column type for a Delta type, as the sink writes it to Parquet. */

@@ -32,14 +32,22 @@ class DdlCommandTest {
     assertThat(ddl)
         .contains("CREATE EXTERNAL SCHEMA IF NOT EXISTS silver\nFROM DATA CATALOG DATABASE 'tributary_silver_spectrum'\n"
             + "IAM_ROLE 'arn:aws:iam::123456789012:role/spectrum'")
-        .contains("CREATE EXTERNAL TABLE silver.items (\n  id bigint,\n  name varchar(65535),\n  price decimal(10,2),\n"
-            + "  ts timestamp\n)\nPARTITIONED BY (event_date date)")
+        .contains("CREATE EXTERNAL TABLE \"silver\".\"items\" (\n  \"id\" bigint,\n  \"name\" varchar(65535),\n"
+            + "  \"price\" decimal(10,2),\n  \"ts\" timestamp\n)\nPARTITIONED BY (\"event_date\" date)")
         .contains("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'")
         .contains("LOCATION 's3://my-lake/silver/items/_symlink_format_manifest/';");
     for (String day : new String[] {"2024-10-04", "2024-10-05", "2024-10-06"}) {
-      assertThat(ddl).contains("ALTER TABLE silver.items ADD IF NOT EXISTS PARTITION (event_date='" + day + "')\n"
+      assertThat(ddl).contains("ALTER TABLE \"silver\".\"items\" ADD IF NOT EXISTS PARTITION (\"event_date\"='" + day + "')\n"
           + "LOCATION 's3://my-lake/silver/items/_symlink_format_manifest/event_date=" + day + "/';");
     }
+  }
+
+  /** CDC columns follow the source database, where user and order are ordinary column names. */
+  @Test
+  void redshiftIdentifiersAreQuotedSoReservedWordsWork() {
+    assertThat(DdlCommand.quote("user")).isEqualTo("\"user\"");
+    assertThat(DdlCommand.quote("order")).isEqualTo("\"order\"");
+    assertThat(DdlCommand.quote("odd\"name")).isEqualTo("\"odd\"\"name\"");
   }
 
   @Test

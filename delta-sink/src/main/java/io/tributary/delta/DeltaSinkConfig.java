@@ -3,6 +3,7 @@ package io.tributary.delta;
 import io.tributary.delta.DeltaSinkOptions.Compression;
 import io.tributary.delta.storage.LocalPutIfAbsentLogStore;
 import io.tributary.delta.storage.S3ConditionalPutLogStore;
+import io.tributary.delta.storage.S3Credentials;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Paths;
@@ -137,7 +138,8 @@ public final class DeltaSinkConfig implements Serializable {
   /**
    * Builds a fresh Hadoop configuration with the {@code hadoop.*} options applied. S3 paths get
    * the conditional-write log store and local paths the hard-link one unless a log store is
-   * configured explicitly, so a second (zombie) committer can never overwrite a commit.
+   * configured explicitly, so a second (zombie) committer can never overwrite a commit. S3A gets
+   * the credential chain of {@link S3Credentials} unless the options name providers.
    */
   public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
@@ -145,6 +147,7 @@ public final class DeltaSinkConfig implements Serializable {
       conf.set(key, S3ConditionalPutLogStore.class.getName());
     }
     conf.set(LocalPutIfAbsentLogStore.LOG_STORE_CONF_KEY, LocalPutIfAbsentLogStore.class.getName());
+    S3Credentials.setDefaultChain(conf);
     hadoopConf.forEach(conf::set);
     return conf;
   }

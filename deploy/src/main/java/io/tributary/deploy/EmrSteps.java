@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * EMR 7.x (7.7.0 or later: Flink 1.20) steps that run both jobs with {@code flink run-application -t yarn-application} (Flink
@@ -14,24 +16,35 @@ import java.util.Map;
  * <pre>
  * ./mvnw -q -f deploy/pom.xml compile exec:java -Dexec.mainClass=io.tributary.deploy.EmrSteps \
  *   -Dexec.args="--environment develop --region eu-west-1 --artifacts-bucket B --lake-bucket L \
- *                --stream tributary-web-events-develop --postgres-host H --postgres-secret-id tributary/develop/postgres" \
+ *                --stream tributary-web-events-develop --postgres-host H --postgres-secret-id tributary/develop/postgres \
+ *                --release emr-7.13.0" \
  *   > steps.json
  * </pre>
  *
  * <p>Restoring from a savepoint (rolling upgrade): add {@code --events-savepoint s3://...} or
- * {@code --cdc-savepoint s3://...}.
+ * {@code --cdc-savepoint s3://...}. {@code --release} (the cluster's release label) must be
+ * emr-7.13.0 or later; {@code --zookeeper-quorum host:2181,...} turns on ZooKeeper HA (the
+ * cluster must run ZooKeeper), else a failed JobManager fails the application.
  */
 public final class EmrSteps {
 
   /** Java 17 on EMR 7 (Amazon Corretto). */
   public static final String JAVA_HOME = "/usr/lib/jvm/jre-17";
 
+  /**
+   * The oldest EMR 7 release the jobs run on. Flink loads {@code org.apache.hadoop.*} parent-first,
+   * so the cluster's Hadoop replaces the one in the job jar; EMR 7.x before 7.13 ships Hadoop
+   * 3.4.0/3.4.1, whose S3A lacks the conditional PUT (hadoop-aws 3.4.2) that the sink's S3 log
+   * store needs, and the sink refuses to commit without it.
+   */
+  public static final int MIN_EMR_7_MINOR = 13;
+
   /** What differs per deployment. */
   public record Settings(
       String environment, String region, String artifactsBucket, String lakeBucket, String stream,
       String postgresHost, String postgresDatabase, String postgresUser, String postgresSecretId,
       String cdcTables, String version, int eventsParallelism, int cdcParallelism,
-      String eventsSavepoint, String cdcSavepoint) {}
+      String eventsSavepoint, String cdcSavepoint, String emrRelease, String zookeeperQuorum) {}
 
   private EmrSteps() {}
 
@@ -64,9 +77,17 @@ public final class EmrSteps {
     conf.put("state.backend.incremental", "true");
     conf.put("state.checkpoints.dir", flinkState + "/checkpoints/" + job + "-" + s.environment());
     conf.put("state.savepoints.dir", flinkState + "/savepoints/" + job + "-" + s.environment());
-    conf.put("high-availability.type", "zookeeper");
-    conf.put("high-availability.storageDir", flinkState + "/ha/" + job + "-" + s.environment());
-    conf.put("yarn.application-attempts", "10");
+    if (s.zookeeperQuorum() != null && !s.zookeeperQuorum().isBlank()) {
+      conf.put("high-availability.type", "zookeeper");
+      conf.put("high-availability.zookeeper.quorum", s.zookeeperQuorum());
+      conf.put("high-availability.storageDir", flinkState + "/ha/" + job + "-" + s.environment());
+      conf.put("yarn.application-attempts", "10");
+    } else {
+      // Without HA a new application attempt would start the job without its checkpoints (from the
+      // step's savepoint or from nothing): fail once and loudly instead, and restore from the latest
+      // retained checkpoint (docs/deploy.md).
+      conf.put("yarn.application-attempts", "1");
+    }
     conf.put("restart-strategy.type", "exponential-delay");
     conf.put("env.java.home", JAVA_HOME);
     conf.put("containerized.master.env.JAVA_HOME", JAVA_HOME);
@@ -152,6 +173,8 @@ public final class EmrSteps {
     o.put("cdc-parallelism", "1");
     o.put("events-savepoint", "");
     o.put("cdc-savepoint", "");
+    o.put("release", null);
+    o.put("zookeeper-quorum", "");
     for (int i = 0; i < argv.length; i += 2) {
       String name = argv[i].startsWith("--") ? argv[i].substring(2) : argv[i];
       if (!o.containsKey(name) || i + 1 >= argv.length) {
@@ -175,7 +198,28 @@ public final class EmrSteps {
         o.get("stream"), o.get("postgres-host"), o.get("postgres-database"), o.get("postgres-user"),
         o.get("postgres-secret-id"), o.get("cdc-tables"), o.get("version"),
         Integer.parseInt(o.get("events-parallelism")), Integer.parseInt(o.get("cdc-parallelism")),
-        o.get("events-savepoint"), o.get("cdc-savepoint"));
+        o.get("events-savepoint"), o.get("cdc-savepoint"), checkRelease(o.get("release")), o.get("zookeeper-quorum"));
+  }
+
+  /**
+   * Accepts {@code emr-7.<minor>.<patch>} with minor at least {@link #MIN_EMR_7_MINOR} (or a later
+   * major release); anything else fails with the reason.
+   */
+  static String checkRelease(String release) {
+    Matcher m = Pattern.compile("emr-(\\d+)\\.(\\d+)\\.(\\d+)").matcher(release);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--release must be an EMR release label such as emr-7."
+          + MIN_EMR_7_MINOR + ".0, was '" + release + "'");
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    if (major < 7 || (major == 7 && minor < MIN_EMR_7_MINOR)) {
+      throw new IllegalArgumentException(release + " is too old: Flink loads the cluster's Hadoop (org.apache.hadoop.* "
+          + "is parent-first) and EMR releases before emr-7." + MIN_EMR_7_MINOR + ".0 ship Hadoop 3.4.0/3.4.1, "
+          + "without the S3 conditional PUT (hadoop-aws 3.4.2) the sink's S3 log store needs; it would refuse to "
+          + "commit. Use emr-7." + MIN_EMR_7_MINOR + ".0 or later.");
+    }
+    return release;
   }
 
   public static void main(String[] args) {

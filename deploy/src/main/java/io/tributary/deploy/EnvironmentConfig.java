@@ -51,6 +51,15 @@ public final class EnvironmentConfig {
       Object override = context.apply(name + "." + key);
       values.put(key, override != null ? override.toString().trim() : defaults.getProperty(key).trim());
     }
+    if (context.apply(name + ".postgres.host") != null && values.get("postgres.host").isEmpty()
+        && !Boolean.parseBoolean(values.get("demo-database"))) {
+      // An empty override is what an unset GitHub variable becomes: without it the stack would ask for
+      // the CloudFormation parameter PostgresHost, which has no default, and the deploy would fail late.
+      throw new IllegalArgumentException(name + ".postgres.host is empty and " + name + " has no demo database: "
+          + "set the host of the source PostgreSQL database (GitHub: the variable POSTGRES_HOST of the environment '"
+          + name + "'; CLI: -c " + name + ".postgres.host=<host>), or leave the key out to pass the "
+          + "CloudFormation parameter PostgresHost at deploy time");
+    }
     return new EnvironmentConfig(name, values);
   }
 

@@ -26,9 +26,23 @@ public final class TributaryApp {
   private TributaryApp() {}
 
   public static void main(String[] args) {
+    checkOutdir(System.getenv("CDK_OUTDIR"));
     App app = new App();
     build(app);
     app.synth();
+  }
+
+  /**
+   * Refuses a relative {@code CDK_OUTDIR}: the CDK CLI resolves it against its own working
+   * directory, but this JVM runs where Maven runs (mvnw changes to the repository root), so the
+   * assembly would land where the CLI never looks ({@code ENOENT: cdk.out/manifest.json}).
+   * {@code deploy/cdk-app}, the app command of {@code cdk.json}, makes it absolute.
+   */
+  static void checkOutdir(String outdir) {
+    if (outdir != null && !outdir.isEmpty() && !Path.of(outdir).isAbsolute()) {
+      throw new IllegalStateException("CDK_OUTDIR is relative (" + outdir + "): run the app through deploy/cdk-app "
+          + "(cdk.json does), which resolves it against the CDK CLI's working directory");
+    }
   }
 
   /** For tests: an app with the given context, not yet synthesized. */
@@ -38,7 +52,12 @@ public final class TributaryApp {
     return app;
   }
 
+  /** CDK feature flag: S3 server access logs are granted by bucket policy instead of a bucket ACL. */
+  static final String ACCESS_LOGS_BY_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy";
+
   static List<TributaryStack> build(App app) {
+    // Set before any construct exists (the flag is read when the buckets are created).
+    app.getNode().setContext(ACCESS_LOGS_BY_BUCKET_POLICY, true);
     String eventsJar = jar(app, "eventsJar", "events-job/target/tributary-events-job-0.1.0-SNAPSHOT-job.jar");
     String cdcJar = jar(app, "cdcJar", "cdc-job/target/tributary-cdc-job-0.1.0-SNAPSHOT-job.jar");
     Object selected = app.getNode().tryGetContext("environments");

@@ -13,10 +13,15 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
@@ -41,7 +46,9 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.glue.CfnCrawler;
 import software.amazon.awscdk.services.glue.CfnDatabase;
+import software.amazon.awscdk.services.glue.CfnSecurityConfiguration;
 import software.amazon.awscdk.services.glue.CfnTable;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -70,6 +77,7 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
@@ -90,6 +98,10 @@ public final class TributaryStack extends Stack {
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
+  /** When the Glue crawler brings new columns of the Delta schemas into Glue (hourly). */
+  public static final String CRAWLER_SCHEDULE = "cron(20 * * * ? *)";
+  /** The Athena engine of the workgroup. */
+  public static final String ATHENA_ENGINE = "Athena engine version 3";
   /** The Managed Flink checkpoint interval: also the freshness of the silver tables. */
   public static final int CHECKPOINT_INTERVAL_MS = 30_000;
 
@@ -103,6 +115,9 @@ public final class TributaryStack extends Stack {
   private final CfnApplication eventsApp;
   private final CfnApplication cdcApp;
   private final String glueDatabaseName;
+  /** The RDS instance of the source database when the stack knows it, else null. */
+  private final String databaseInstanceId;
+  private final List<Alarm> alarms = new ArrayList<>();
 
   /**
    * @param eventsJar path of the events-job shaded jar (CDK asset)
@@ -115,8 +130,10 @@ public final class TributaryStack extends Stack {
     String env = config.name();
     boolean retain = config.getBoolean("retain-data");
     RemovalPolicy dataRemoval = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    Tags.of(this).add("project", "tributary");
-    Tags.of(this).add("environment", env);
+    // Not on the dashboard: CloudFormation's Dashboard schema (as cfn-lint knows it) has no Tags.
+    TagProps notOnDashboards = TagProps.builder().excludeResourceTypes(List.of("AWS::CloudWatch::Dashboard")).build();
+    Tags.of(this).add("project", "tributary", notOnDashboards);
+    Tags.of(this).add("environment", env, notOnDashboards);
 
     // --- Encryption key for the lake, the stream, the secret, the alarm topic, the database.
     dataKey = Key.Builder.create(this, "DataKey")
@@ -137,8 +154,8 @@ public final class TributaryStack extends Stack {
         .encryption(BucketEncryption.S3_MANAGED) // log delivery cannot write SSE-KMS objects
         .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
         .enforceSsl(true)
-        // S3 server access logging delivers with the LogDeliveryWrite ACL.
-        .objectOwnership(ObjectOwnership.OBJECT_WRITER)
+        // Log delivery is granted by bucket policy (no legacy LogDeliveryWrite ACL; see TributaryApp).
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
         .lifecycleRules(List.of(LifecycleRule.builder().id("expire-logs").expiration(Duration.days(90)).build()))
         .removalPolicy(dataRemoval)
         .build();
@@ -243,9 +260,11 @@ public final class TributaryStack extends Stack {
     String dbHost;
     String dbPort = config.get("postgres.port");
     String dbName = config.get("postgres.database");
+    String rdsInstanceId = config.get("postgres.rds-instance-id");
     if (config.getBoolean("demo-database")) {
       DatabaseInstance db = demoDatabase(vpc, cdcSg, dbName, Integer.parseInt(dbPort), dataRemoval);
       dbHost = db.getDbInstanceEndpointAddress();
+      rdsInstanceId = db.getInstanceIdentifier();
     } else if (!config.get("postgres.host").isEmpty()) {
       dbHost = config.get("postgres.host");
     } else {
@@ -255,6 +274,8 @@ public final class TributaryStack extends Stack {
           .minLength(1)
           .build().getValueAsString();
     }
+
+    databaseInstanceId = rdsInstanceId.isEmpty() ? null : rdsInstanceId;
 
     // --- Logging and alarms.
     alarmTopic = Topic.Builder.create(this, "AlarmTopic")
@@ -294,6 +315,8 @@ public final class TributaryStack extends Stack {
     catalog(tableNames(config.get("cdc.tables")));
 
     alarms();
+    dashboard();
+    snapshotSchedules();
 
     CfnOutput.Builder.create(this, "LakeBucketName").value(lakeBucket.getBucketName()).build();
     CfnOutput.Builder.create(this, "ArtifactsBucketName").value(artifactsBucket.getBucketName()).build();
@@ -411,7 +434,11 @@ public final class TributaryStack extends Stack {
         List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
     // Logging (Managed Flink writes the application log with the role).
-    role.addToPolicy(allow(List.of("logs:DescribeLogGroups"), List.of(logGroup.getLogGroupArn())));
+    // CloudWatch Logs authorizes DescribeLogGroups on log-group:* only (it lists groups; a single
+    // group's ARN is never matched), so a narrower resource fails Managed Flink's logging check.
+    role.addToPolicy(allow(List.of("logs:DescribeLogGroups"), List.of(formatArn(ArnComponents.builder()
+        .service("logs").resource("log-group").resourceName("*")
+        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
     role.addToPolicy(allow(List.of("logs:DescribeLogStreams"), List.of(formatArn(ArnComponents.builder()
         .service("logs").resource("log-group")
         .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
@@ -419,10 +446,11 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("logs:PutLogEvents"), List.of(logStreamArn)));
     extra.customize(role);
     acknowledge(role, iam5(List.of(silverObjectsFinding(),
-        "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<" + logicalId(logGroup)
-            + ">:log-stream:*"),
-        "The job reads and writes every object of the silver tables (file names are generated per checkpoint) "
-            + "and Managed Flink lists the log streams of the application's own log group."));
+        "Resource::" + nagArn("logs") + "log-group:<" + logicalId(logGroup) + ">:log-stream:*",
+        "Resource::" + nagArn("logs") + "log-group:*"),
+        "The job reads and writes every object of the silver tables (file names are generated per checkpoint), "
+            + "Managed Flink lists the log streams of the application's own log group, and CloudWatch Logs "
+            + "authorizes logs:DescribeLogGroups only on log-group:* (it is a list call)."));
 
     List<CfnApplication.PropertyGroupProperty> groups = new ArrayList<>();
     propertyGroups.forEach((group, values) -> groups.add(CfnApplication.PropertyGroupProperty.builder()
@@ -486,15 +514,16 @@ public final class TributaryStack extends Stack {
                 .allowNonRestoredState(false).build())
             .build())
         .build();
-    // The role's policy must exist before the service validates the application.
-    app.getNode().addDependency(role);
+    // The role's policy must exist before the service validates the application (the role itself
+    // is already a dependency through its ARN; naming it again is cfn-lint's W3005).
+    app.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
     CfnApplicationCloudWatchLoggingOption logging = CfnApplicationCloudWatchLoggingOption.Builder
         .create(this, id + "Logging")
         .applicationName(app.getRef())
         .cloudWatchLoggingOption(CfnApplicationCloudWatchLoggingOption.CloudWatchLoggingOptionProperty.builder()
             .logStreamArn(logStreamArn).build())
         .build();
-    logging.addResourceDependency(app);
     return app;
   }
 
@@ -523,10 +552,20 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
         "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces"), List.of("*")));
     acknowledge(role, iam5(List.of("Resource::*",
-        "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*"),
+        "Resource::" + nagArn("ec2") + "network-interface/*"),
         "Managed Flink needs ec2:Describe* (IAM has no resource-level permissions for them) to place the "
             + "cdc-job in the VPC, and creates network interfaces whose ids are unknown in advance "
             + "(network-interface/*, restricted to this VPC by condition)."));
+  }
+
+  /**
+   * The start of an ARN of this stack as cdk-nag writes it in findings: a concrete region or
+   * account as it is (the CDK CLI sets CDK_DEFAULT_REGION), pseudo parameters as {@code <AWS::...>}.
+   */
+  private String nagArn(String service) {
+    String region = Token.isUnresolved(getRegion()) ? "<AWS::Region>" : getRegion();
+    String account = Token.isUnresolved(getAccount()) ? "<AWS::AccountId>" : getAccount();
+    return "arn:<AWS::Partition>:" + service + ":" + region + ":" + account + ":";
   }
 
   /** The resolved CloudFormation logical id of a construct's default resource. */
@@ -571,12 +610,17 @@ public final class TributaryStack extends Stack {
       t.addResourceDependency(database);
     }
 
+    silverCrawler(tables, database);
+
     CfnWorkGroup workGroup = CfnWorkGroup.Builder.create(this, "AthenaWorkGroup")
         .name("tributary-" + config.name())
         .description("Tributary " + config.name() + ": queries over the silver tables")
         .state("ENABLED")
         .recursiveDeleteOption(true)
         .workGroupConfiguration(CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+            // Engine 3 reads native Delta tables (engine 2 cannot); pinned, not left to automatic upgrades.
+            .engineVersion(CfnWorkGroup.EngineVersionProperty.builder()
+                .selectedEngineVersion(ATHENA_ENGINE).build())
             .enforceWorkGroupConfiguration(true)
             .publishCloudWatchMetricsEnabled(true)
             .bytesScannedCutoffPerQuery(config.isProduction() ? 1_099_511_627_776L : 107_374_182_400L)
@@ -614,7 +658,7 @@ public final class TributaryStack extends Stack {
         List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     spectrumRole.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
     acknowledge(spectrumRole, iam5(List.of(silverObjectsFinding(),
-        "Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/" + spectrumDatabase + "/*"),
+        "Resource::" + nagArn("glue") + "table/" + spectrumDatabase + "/*"),
         "Spectrum reads every object under the silver prefix and manages the tables of its own Glue database "
             + "(table/<database>/*); both are scoped to this environment."));
 
@@ -656,6 +700,194 @@ public final class TributaryStack extends Stack {
         diff("quarantined", kda(eventsApp.getRef(), "quarantinedRecords", "Maximum", Map.of())),
         config.getInt("alarm.quarantined-per-5min"), 1,
         "events-job quarantined more records than expected in 5 minutes", notify);
+    // Commits happen when a checkpoint completes: slow checkpoints make every silver table late.
+    double checkpointMs = Double.parseDouble(config.get("alarm.checkpoint-duration-ms"));
+    alarm("EventsCheckpointDuration", kda(eventsApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
+        checkpointMs, 3, "events-job checkpoints are slow: commits to the silver tables are late", notify);
+    alarm("CdcCheckpointDuration", kda(cdcApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
+        checkpointMs, 3, "cdc-job checkpoints are slow: commits to the silver tables are late", notify);
+    if (databaseInstanceId != null) {
+      // A stalled cdc-job keeps its replication slot, which holds back WAL until the database disk is full.
+      alarm("PostgresReplicationSlotLag", rds("OldestReplicationSlotLag"),
+          Double.parseDouble(config.get("alarm.slot-lag-bytes")), 3,
+          "The cdc-job's replication slot holds back WAL: the cdc-job is stalled or too slow; the database disk fills",
+          notify);
+      alarm("PostgresTransactionLogsDiskUsage", rds("TransactionLogsDiskUsage"),
+          Double.parseDouble(config.get("alarm.wal-disk-bytes")), 3,
+          "Transaction logs (WAL) use more disk than expected on the source database", notify);
+    }
+  }
+
+  /**
+   * Snapshots of both applications on {@code snapshot.schedule} (EventBridge Scheduler calling
+   * CreateApplicationSnapshot), so a restore never has to go back further than one period even
+   * when the applications run for weeks without an update. Names: {@code scheduled-<execution id>}.
+   */
+  private void snapshotSchedules() {
+    Role role = Role.Builder.create(this, "SnapshotSchedulerRole")
+        .assumedBy(new ServicePrincipal("scheduler.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("EventBridge Scheduler: scheduled snapshots of the Tributary " + config.name() + " applications")
+        .build();
+    for (CfnApplication app : List.of(eventsApp, cdcApp)) {
+      String appArn = formatArn(ArnComponents.builder().service("kinesisanalytics").resource("application")
+          .resourceName(app.getRef()).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+      role.addToPolicy(allow(List.of("kinesisanalytics:CreateApplicationSnapshot"), List.of(appArn)));
+      String id = app == eventsApp ? "EventsJob" : "CdcJob";
+      CfnSchedule.Builder.create(this, id + "SnapshotSchedule")
+          .description("Snapshot of " + app.getApplicationName() + " on " + config.get("snapshot.schedule"))
+          .scheduleExpression(config.get("snapshot.schedule"))
+          .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("FLEXIBLE")
+              .maximumWindowInMinutes(15).build())
+          .state("ENABLED")
+          .target(CfnSchedule.TargetProperty.builder()
+              .arn("arn:aws:scheduler:::aws-sdk:kinesisanalyticsv2:createApplicationSnapshot")
+              .roleArn(role.getRoleArn())
+              .input("{\"ApplicationName\":\"" + app.getApplicationName()
+                  + "\",\"SnapshotName\":\"scheduled-<aws.scheduler.execution-id>\"}")
+              .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build())
+              .build())
+          .build();
+    }
+  }
+
+  /**
+   * A Glue crawler over the silver tables with native Delta targets: it writes the columns of each
+   * table's Delta schema into the Glue table and updates them when a table gains a column (the
+   * cdc-job follows the source's schema), so catalog readers other than Athena (which reads the
+   * Delta log itself) see the same columns. Logs are encrypted with the stack's key.
+   */
+  private void silverCrawler(List<String> tables, CfnDatabase database) {
+    String env = config.name();
+    String silverUri = "s3://" + lakeBucket.getBucketName() + "/" + SILVER_PREFIX;
+    String securityName = "tributary-" + env + "-glue";
+    CfnSecurityConfiguration security = CfnSecurityConfiguration.Builder.create(this, "GlueSecurityConfiguration")
+        .name(securityName)
+        .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
+            .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
+                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build())
+            .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
+                .s3EncryptionMode("SSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build()))
+            .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
+                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(dataKey.getKeyArn()).build())
+            .build())
+        .build();
+    // Glue writes crawler logs to /aws-glue/crawlers-role/<role>-<security configuration>, encrypted with the key.
+    String glueLogGroups = formatArn(ArnComponents.builder().service("logs").resource("log-group")
+        .resourceName("/aws-glue/crawlers-role/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    dataKey.addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("AllowCloudWatchLogsForGlueCrawlerLogs")
+        .principals(List.of(new ServicePrincipal("logs." + getRegion() + ".amazonaws.com")))
+        .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+            "kms:DescribeKey"))
+        .resources(List.of("*")) // in a key policy "*" is this key
+        .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", glueLogGroups)))
+        .build());
+
+    Role role = Role.Builder.create(this, "SilverCrawlerRole")
+        .assumedBy(new ServicePrincipal("glue.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("Glue crawler of the Tributary " + env + " silver tables (Delta schemas into Glue)")
+        .build();
+    String catalogArn = formatArn(ArnComponents.builder().service("glue").resource("catalog").build());
+    String dbArn = formatArn(ArnComponents.builder().service("glue").resource("database")
+        .resourceName(glueDatabaseName).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    String tablesArn = formatArn(ArnComponents.builder().service("glue").resource("table")
+        .resourceName(glueDatabaseName + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
+        "glue:UpdateTable", "glue:GetSecurityConfiguration"), List.of(catalogArn, dbArn, tablesArn)));
+    role.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation"), List.of(lakeBucket.getBucketArn())));
+    role.addToPolicy(allow(List.of("s3:GetObject"), List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
+    role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
+    role.addToPolicy(allow(List.of("logs:CreateLogGroup", "logs:AssociateKmsKey"), List.of(glueLogGroups)));
+    String glueLogStreams = formatArn(ArnComponents.builder().service("logs").resource("log-group")
+        .resourceName("/aws-glue/crawlers-role/*:log-stream:*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(glueLogStreams)));
+    acknowledge(role, iam5(List.of(silverObjectsFinding(),
+        "Resource::" + nagArn("glue") + "table/" + glueDatabaseName + "/*",
+        "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*",
+        "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*:log-stream:*"),
+        "The crawler reads every object of the silver tables, creates and updates the tables of its own Glue "
+            + "database, and writes its logs to the log groups Glue names after the role and security configuration."));
+
+    List<String> locations = new ArrayList<>();
+    for (String table : tables) {
+      locations.add(silverUri + "/" + table + "/");
+    }
+    CfnCrawler crawler = CfnCrawler.Builder.create(this, "SilverCrawler")
+        .name("tributary-silver-" + env)
+        .description("Keeps the Glue tables of the Tributary " + env + " silver tables in step with their Delta schemas")
+        .role(role.getRoleArn())
+        .databaseName(glueDatabaseName)
+        .crawlerSecurityConfiguration(securityName)
+        .targets(CfnCrawler.TargetsProperty.builder()
+            .deltaTargets(List.of(CfnCrawler.DeltaTargetProperty.builder()
+                .deltaTables(locations).createNativeDeltaTable(true).writeManifest(false).build()))
+            .build())
+        .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression(CRAWLER_SCHEDULE).build())
+        .schemaChangePolicy(CfnCrawler.SchemaChangePolicyProperty.builder()
+            .updateBehavior("UPDATE_IN_DATABASE").deleteBehavior("LOG").build())
+        .build();
+    crawler.addDependency(security);
+    crawler.addDependency(database);
+    crawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
+  }
+
+  /** The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag, restarts, database. */
+  private void dashboard() {
+    String events = eventsApp.getRef();
+    String cdc = cdcApp.getRef();
+    Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard")
+        .dashboardName("tributary-" + config.name())
+        .build();
+    dashboard.addWidgets(
+        graph("Records in per second", perJob(events, cdc, "numRecordsInPerSecond", "Average")),
+        graph("Records out per second", perJob(events, cdc, "numRecordsOutPerSecond", "Average")),
+        graph("Quarantined records per 5 minutes",
+            List.of(diff("quarantined", kda(events, "quarantinedRecords", "Maximum", Map.of())))));
+    dashboard.addWidgets(
+        graph("Last checkpoint duration (ms)", perJob(events, cdc, "lastCheckpointDuration", "Maximum")),
+        graph("Last checkpoint size (bytes)", perJob(events, cdc, "lastCheckpointSize", "Maximum")),
+        graph("Kinesis lag (ms)", List.of(
+            label(kda(events, "millisBehindLatest", "Maximum", Map.of()), "events-job behind latest"),
+            webEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder()
+                .statistic("Maximum").period(Duration.minutes(5)).label("stream iterator age").build()))));
+    dashboard.addWidgets(
+        graph("Full restarts", perJob(events, cdc, "fullRestarts", "Maximum")),
+        graph("Downtime (ms)", perJob(events, cdc, "downtime", "Maximum")),
+        graph("Failed checkpoints", perJob(events, cdc, "numberOfFailedCheckpoints", "Maximum")));
+    if (databaseInstanceId != null) {
+      dashboard.addWidgets(
+          graph("Replication slot lag (bytes)", List.of(rds("OldestReplicationSlotLag"))),
+          graph("Transaction logs disk usage (bytes)", List.of(rds("TransactionLogsDiskUsage"))),
+          graph("Free storage (bytes)", List.of(rds("FreeStorageSpace"))));
+    }
+    dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(new ArrayList<>(alarms))
+        .width(24).build());
+  }
+
+  private static GraphWidget graph(String title, List<IMetric> metrics) {
+    return GraphWidget.Builder.create().title(title).left(metrics).width(8).height(6).build();
+  }
+
+  private static List<IMetric> perJob(String events, String cdc, String metric, String statistic) {
+    return List.of(label(kda(events, metric, statistic, Map.of()), "events-job"),
+        label(kda(cdc, metric, statistic, Map.of()), "cdc-job"));
+  }
+
+  private static IMetric label(Metric metric, String label) {
+    return metric.with(MetricOptions.builder().label(label).build());
+  }
+
+  private Metric rds(String metric) {
+    return Metric.Builder.create()
+        .namespace("AWS/RDS")
+        .metricName(metric)
+        .dimensionsMap(Map.of("DBInstanceIdentifier", databaseInstanceId))
+        .statistic("Maximum")
+        .period(Duration.minutes(5))
+        .build();
   }
 
   private static Metric kda(String application, String metric, String statistic, Map<String, String> dims) {
@@ -679,7 +911,7 @@ public final class TributaryStack extends Stack {
         .build();
   }
 
-  private void alarm(String id, IMetric metric, int threshold, int evaluationPeriods, String description,
+  private void alarm(String id, IMetric metric, double threshold, int evaluationPeriods, String description,
       SnsAction action) {
     Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
         .alarmName("tributary-" + config.name() + "-" + id)
@@ -693,6 +925,7 @@ public final class TributaryStack extends Stack {
         .build();
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
+    alarms.add(alarm);
   }
 
   private static PolicyStatement allow(List<String> actions, List<String> resources) {

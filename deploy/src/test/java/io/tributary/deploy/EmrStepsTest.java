@@ -25,8 +25,44 @@ class EmrStepsTest {
     "--environment", "staging", "--region", "eu-west-1", "--artifacts-bucket", "art-bucket",
     "--lake-bucket", "lake-bucket", "--stream", "tributary-web-events-staging",
     "--postgres-host", "db.internal", "--postgres-secret-id", "tributary/staging/postgres",
-    "--events-savepoint", "s3://art-bucket/flink/savepoints/events-job-staging/savepoint-1"
+    "--events-savepoint", "s3://art-bucket/flink/savepoints/events-job-staging/savepoint-1",
+    "--release", "emr-7.13.0"
   };
+
+  /** EMR releases whose Hadoop (loaded parent-first) has no S3 conditional PUT fail with the reason. */
+  @Test
+  void releasesWhoseHadoopLacksConditionalPutAreRefused() {
+    for (String old : new String[] {"emr-7.7.0", "emr-7.12.0", "emr-6.15.0"}) {
+      assertThatThrownBy(() -> EmrSteps.parse(replace(ARGS, "emr-7.13.0", old)))
+          .hasMessageContaining(old + " is too old").hasMessageContaining("parent-first")
+          .hasMessageContaining("hadoop-aws 3.4.2").hasMessageContaining("emr-7.13.0 or later");
+    }
+    assertThatThrownBy(() -> EmrSteps.parse(replace(ARGS, "emr-7.13.0", "7.13"))).hasMessageContaining("release label");
+    assertThat(EmrSteps.parse(replace(ARGS, "emr-7.13.0", "emr-7.14.1")).emrRelease()).isEqualTo("emr-7.14.1");
+    // Without the option: refused, not a silent default.
+    List<String> without = new java.util.ArrayList<>(List.of(ARGS));
+    without.subList(without.size() - 2, without.size()).clear();
+    assertThatThrownBy(() -> EmrSteps.parse(without.toArray(new String[0]))).hasMessageContaining("--release");
+  }
+
+  /** ZooKeeper HA only with a quorum; else one attempt, so a lost JobManager never restarts without state. */
+  @Test
+  void highAvailabilityNeedsAQuorumAndIsOffWithoutOne() {
+    for (Map<String, Object> step : EmrSteps.steps(EmrSteps.parse(ARGS))) {
+      Map<String, String> d = dynamicProperties(args(step));
+      assertThat(d).doesNotContainKey("high-availability.type").doesNotContainKey("high-availability.storageDir")
+          .containsEntry("yarn.application-attempts", "1");
+    }
+    String[] withQuorum = java.util.stream.Stream.concat(java.util.Arrays.stream(ARGS),
+        java.util.stream.Stream.of("--zookeeper-quorum", "10.0.0.1:2181,10.0.0.2:2181")).toArray(String[]::new);
+    for (Map<String, Object> step : EmrSteps.steps(EmrSteps.parse(withQuorum))) {
+      Map<String, String> d = dynamicProperties(args(step));
+      assertThat(d).containsEntry("high-availability.type", "zookeeper")
+          .containsEntry("high-availability.zookeeper.quorum", "10.0.0.1:2181,10.0.0.2:2181")
+          .containsKey("high-availability.storageDir")
+          .containsEntry("yarn.application-attempts", "10");
+    }
+  }
 
   @Test
   void stepsAreValidJsonForAwsEmrAddSteps() throws IOException {

@@ -282,6 +282,36 @@ class TributaryStackTest {
     }
   }
 
+  /** The crawler keeps each Glue table's columns equal to its Delta schema, also after a new CDC column. */
+  @Test
+  void aCrawlerWritesAndUpdatesTheDeltaColumnsOfEverySilverTable() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Set<String> tableLocations = new TreeSet<>();
+      for (JsonNode table : resources(t, "AWS::Glue::Table").values()) {
+        tableLocations.add(render(table.path("Properties").path("TableInput").path("StorageDescriptor").path("Location")));
+      }
+      Map<String, JsonNode> crawlers = resources(t, "AWS::Glue::Crawler");
+      assertThat(crawlers).as(env).hasSize(1);
+      JsonNode c = crawlers.values().iterator().next().path("Properties");
+      assertThat(c.path("DatabaseName").asText()).isEqualTo("tributary_silver_" + env);
+      JsonNode delta = c.path("Targets").path("DeltaTargets").get(0);
+      assertThat(delta.path("CreateNativeDeltaTable").asBoolean()).isTrue();
+      assertThat(delta.path("WriteManifest").asBoolean()).isFalse();
+      Set<String> crawled = new TreeSet<>();
+      delta.path("DeltaTables").forEach(l -> crawled.add(render(l)));
+      assertThat(crawled).isEqualTo(tableLocations).hasSize(3);
+      assertThat(c.path("SchemaChangePolicy").path("UpdateBehavior").asText()).isEqualTo("UPDATE_IN_DATABASE");
+      assertThat(c.path("SchemaChangePolicy").path("DeleteBehavior").asText()).isEqualTo("LOG");
+      assertThat(c.path("Schedule").path("ScheduleExpression").asText()).isEqualTo(TributaryStack.CRAWLER_SCHEDULE);
+      String security = c.path("CrawlerSecurityConfiguration").asText();
+      RAW.get(env).hasResourceProperties("AWS::Glue::SecurityConfiguration", Match.objectLike(Map.of(
+          "Name", security,
+          "EncryptionConfiguration", Match.objectLike(Map.of(
+              "CloudWatchEncryption", Match.objectLike(Map.of("CloudWatchEncryptionMode", "SSE-KMS")))))));
+    }
+  }
+
   // ---------------------------------------------------------------- Alarms
 
   @Test
@@ -308,6 +338,142 @@ class TributaryStackTest {
     }
   }
 
+  private static List<String> alarmMetrics(JsonNode template) {
+    List<String> metrics = new ArrayList<>();
+    for (JsonNode alarm : resources(template, "AWS::CloudWatch::Alarm").values()) {
+      JsonNode p = alarm.path("Properties");
+      if (p.has("MetricName")) {
+        metrics.add(p.path("Namespace").asText() + ":" + p.path("MetricName").asText());
+      }
+      for (JsonNode q : p.path("Metrics")) {
+        if (q.has("MetricStat")) {
+          JsonNode m = q.path("MetricStat").path("Metric");
+          metrics.add(m.path("Namespace").asText() + ":" + m.path("MetricName").asText());
+        }
+      }
+    }
+    return metrics;
+  }
+
+  @Test
+  void checkpointDurationAndTheSourceDatabaseHaveAlarms() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      List<String> metrics = alarmMetrics(TEMPLATES.get(env));
+      assertThat(metrics.stream().filter("AWS/KinesisAnalytics:lastCheckpointDuration"::equals).count())
+          .as(env).isEqualTo(2);
+    }
+    // develop: the demo database is known, so its WAL held back by the slot and its WAL disk use are watched.
+    JsonNode dev = TEMPLATES.get("develop");
+    assertThat(alarmMetrics(dev)).contains("AWS/RDS:OldestReplicationSlotLag", "AWS/RDS:TransactionLogsDiskUsage");
+    for (JsonNode alarm : resources(dev, "AWS::CloudWatch::Alarm").values()) {
+      if (alarm.path("Properties").path("Namespace").asText().equals("AWS/RDS")) {
+        assertThat(alarm.path("Properties").path("Dimensions").get(0).path("Name").asText())
+            .isEqualTo("DBInstanceIdentifier");
+        assertThat(alarm.path("Properties").path("Dimensions").get(0).path("Value").path("Ref").asText())
+            .startsWith("DemoPostgres");
+        assertThat(alarm.path("Properties").path("Threshold").asDouble()).isPositive();
+      }
+    }
+    // staging: an external database whose RDS instance is not configured.
+    assertThat(alarmMetrics(TEMPLATES.get("staging"))).noneMatch(m -> m.startsWith("AWS/RDS:"));
+  }
+
+  @Test
+  void anExternalRdsDatabaseIsWatchedWhenItsInstanceIsNamed() {
+    App external = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
+        "production.postgres.rds-instance-id", "orders-db"), "cdk.out-test-rds");
+    JsonNode t = json(Template.fromStack((software.amazon.awscdk.Stack) external.getNode().findChild("Tributary-production")));
+    assertThat(alarmMetrics(t)).contains("AWS/RDS:OldestReplicationSlotLag", "AWS/RDS:TransactionLogsDiskUsage");
+    assertThat(t.toString()).contains("\"Value\":\"orders-db\"");
+    String body = render(resources(t, "AWS::CloudWatch::Dashboard").values().iterator().next()
+        .path("Properties").path("DashboardBody"));
+    assertThat(body).contains("OldestReplicationSlotLag").contains("orders-db");
+  }
+
+  @Test
+  void eachEnvironmentHasADashboardOfThroughputQuarantineCheckpointsLagAndRestarts() throws IOException {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      Map<String, JsonNode> dashboards = resources(TEMPLATES.get(env), "AWS::CloudWatch::Dashboard");
+      assertThat(dashboards).as(env).hasSize(1);
+      JsonNode d = dashboards.values().iterator().next().path("Properties");
+      assertThat(d.path("DashboardName").asText()).isEqualTo("tributary-" + env);
+      JsonNode body = CdkTestSupport.JSON.readTree(render(d.path("DashboardBody"))
+          .replaceAll("<Ref:[A-Za-z0-9]+>", "REF").replaceAll("<GetAtt:[A-Za-z0-9.]+>", "ATT"));
+      List<String> titles = new ArrayList<>();
+      Set<String> metrics = new TreeSet<>();
+      for (JsonNode w : body.path("widgets")) {
+        titles.add(w.path("properties").path("title").asText());
+        for (JsonNode m : w.path("properties").path("metrics")) {
+          m.forEach(part -> metrics.add(part.asText()));
+        }
+      }
+      assertThat(metrics).as(env).contains("numRecordsInPerSecond", "numRecordsOutPerSecond", "quarantinedRecords",
+          "lastCheckpointDuration", "lastCheckpointSize", "millisBehindLatest", "GetRecords.IteratorAgeMilliseconds",
+          "fullRestarts", "downtime", "numberOfFailedCheckpoints");
+      assertThat(titles).contains("Alarms");
+      if (env.equals("develop")) {
+        assertThat(metrics).contains("OldestReplicationSlotLag", "TransactionLogsDiskUsage", "FreeStorageSpace");
+      } else {
+        assertThat(metrics).doesNotContain("OldestReplicationSlotLag");
+      }
+    }
+  }
+
+  @Test
+  void bothApplicationsAreSnapshottedOnASchedule() {
+    Map<String, String> expressions = Map.of("develop", "rate(1 day)", "staging", "rate(6 hours)",
+        "production", "rate(6 hours)");
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Map<String, JsonNode> schedules = resources(t, "AWS::Scheduler::Schedule");
+      assertThat(schedules).as(env).hasSize(2);
+      Set<String> applications = new TreeSet<>();
+      for (JsonNode schedule : schedules.values()) {
+        JsonNode p = schedule.path("Properties");
+        assertThat(p.path("ScheduleExpression").asText()).isEqualTo(expressions.get(env));
+        assertThat(p.path("State").asText()).isEqualTo("ENABLED");
+        JsonNode target = p.path("Target");
+        assertThat(target.path("Arn").asText())
+            .isEqualTo("arn:aws:scheduler:::aws-sdk:kinesisanalyticsv2:createApplicationSnapshot");
+        JsonNode input = CdkTestSupport.JSON.valueToTree(parse(target.path("Input").asText()));
+        applications.add(input.path("ApplicationName").asText());
+        // Unique per run, and only characters snapshot names allow.
+        assertThat(input.path("SnapshotName").asText()).isEqualTo("scheduled-<aws.scheduler.execution-id>");
+        assertThat(render(target.path("RoleArn"))).startsWith("<GetAtt:SnapshotSchedulerRole");
+      }
+      assertThat(applications).containsExactlyInAnyOrder("tributary-events-job-" + env, "tributary-cdc-job-" + env);
+      List<String> granted = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> policy : resources(t, "AWS::IAM::Policy").entrySet()) {
+        if (policy.getKey().startsWith("SnapshotSchedulerRole")) {
+          for (JsonNode st : list(policy.getValue().path("Properties").path("PolicyDocument").path("Statement"))) {
+            assertThat(st.path("Action").asText()).isEqualTo("kinesisanalytics:CreateApplicationSnapshot");
+            granted.add(render(st.path("Resource")));
+          }
+        }
+      }
+      assertThat(granted).containsExactlyInAnyOrder(
+          "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:EventsJob>",
+          "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:CdcJob>");
+    }
+  }
+
+  private static Object parse(String json) {
+    try {
+      return CdkTestSupport.JSON.readValue(json, Object.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void athenaWorkGroupPinsEngineVersion3() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      RAW.get(env).hasResourceProperties("AWS::Athena::WorkGroup", Match.objectLike(Map.of(
+          "WorkGroupConfiguration", Match.objectLike(Map.of(
+              "EngineVersion", Map.of("SelectedEngineVersion", "Athena engine version 3"))))));
+    }
+  }
+
   // ---------------------------------------------------------------- IAM least privilege
 
   /** Every action any role of the stacks may have. Anything else fails the build. */
@@ -325,7 +491,9 @@ class TributaryStackTest {
       "glue:CreateDatabase", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
       "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition",
-      "glue:BatchDeletePartition");
+      "glue:BatchDeletePartition",
+      "kinesisanalytics:CreateApplicationSnapshot",
+      "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
   static final Set<String> RESOURCE_STAR_ONLY = Set.of(
@@ -338,7 +506,8 @@ class TributaryStackTest {
    */
   static final Pattern SCOPED_WILDCARD = Pattern.compile(
       "(.*/silver/\\*|.*:network-interface/\\*|.*:log-group:<Ref:[A-Za-z0-9]+>:log-stream:\\*"
-          + "|.*:table/tributary_silver_[a-z]+_spectrum/\\*)");
+          + "|.*:table/tributary_silver_[a-z]+_spectrum/\\*|.*:table/tributary_silver_[a-z]+/\\*"
+          + "|.*:log-group:/aws-glue/crawlers-role/\\*(:log-stream:\\*)?)");
 
   @Test
   void iamStatementsNameExactActionsOnExactResources() {
@@ -404,7 +573,8 @@ class TributaryStackTest {
             if (!RESOURCE_STAR_ONLY.containsAll(actions)) {
               problems.add("resource * for " + actions);
             }
-          } else if (resource.contains("*") && !SCOPED_WILDCARD.matcher(resource).matches()) {
+          } else if (resource.contains("*") && !SCOPED_WILDCARD.matcher(resource).matches()
+              && !(actions.equals(List.of("logs:DescribeLogGroups")) && resource.endsWith(":log-group:*"))) {
             problems.add("unscoped wildcard resource " + resource);
           }
         }
@@ -413,13 +583,51 @@ class TributaryStackTest {
     return statements;
   }
 
+  /** CloudWatch Logs authorizes DescribeLogGroups on log-group:* only; nothing else may have that resource. */
+  @Test
+  void describeLogGroupsIsGrantedOnEveryLogGroupAndAloneInItsStatement() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      int found = 0;
+      for (JsonNode policy : resources(TEMPLATES.get(env), "AWS::IAM::Policy").values()) {
+        for (JsonNode st : list(policy.path("Properties").path("PolicyDocument").path("Statement"))) {
+          List<String> actions = list(st.path("Action")).stream().map(JsonNode::asText).toList();
+          List<String> resources = list(st.path("Resource")).stream().map(CdkTestSupport::render).toList();
+          if (actions.contains("logs:DescribeLogGroups")) {
+            found++;
+            assertThat(actions).containsExactly("logs:DescribeLogGroups");
+            assertThat(resources).containsExactly(
+                "arn:<Ref:AWS::Partition>:logs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:log-group:*");
+          } else {
+            assertThat(resources).noneMatch(r -> r.endsWith(":log-group:*"));
+          }
+        }
+      }
+      assertThat(found).as(env + ": one statement per application role").isEqualTo(2);
+    }
+  }
+
+  /** The CDK CLI sets CDK_DEFAULT_REGION: the acknowledged cdk-nag findings must match with a concrete region. */
+  @Test
+  void cdkNagPassesWithAConcreteAccountAndRegion() {
+    App concrete = CdkTestSupport.app(Map.of("environments", "production", "production.region", "eu-west-1",
+        "production.account", "111122223333", "production.postgres.host", "db.internal"), "cdk.out-test-region");
+    PolicyValidationPluginReport report = AwsSolutionsChecks.Builder.create(concrete).build().validateScope(concrete);
+    List<String> violations = new ArrayList<>();
+    for (PolicyViolation v : report.getViolations()) {
+      violations.add(v.getRuleName() + " " + v.getViolatingResources().stream()
+          .map(r -> r.getConstructPath() + " " + r.getLocations()).toList());
+    }
+    assertThat(violations).isEmpty();
+  }
+
   @Test
   void roleTrustIsScopedToTheServiceAndTheAccount() {
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       for (JsonNode role : resources(TEMPLATES.get(env), "AWS::IAM::Role").values()) {
         JsonNode s = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0);
         assertThat(s.path("Principal").path("Service").asText())
-            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com");
+            .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com", "scheduler.amazonaws.com",
+                "glue.amazonaws.com");
         assertThat(s.path("Condition").path("StringEquals").has("aws:SourceAccount")).isTrue();
       }
     }

@@ -118,6 +118,107 @@ class FlinkDeploymentManifestsTest {
     }
   }
 
+  // ------------------------------------------------------------------ S3 credentials of the checkpoint file system
+
+  @ParameterizedTest
+  @ValueSource(strings = {"develop", "staging", "production"})
+  void theCheckpointFileSystemFindsIrsaAndRoleCredentials(String env) throws Exception {
+    Path plugin = Path.of(System.getProperty("tributary.flink.s3.plugin", "target/flink-plugins/flink-s3-fs-hadoop.jar"));
+    assertThat(plugin).isRegularFile();
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {plugin.toUri().toURL()}, null)) {
+      Class<?> providerType = loader.loadClass("com.amazonaws.auth.AWSCredentialsProvider");
+      for (String name : List.of("tributary-events-job", "tributary-cdc-job")) {
+        String chain = deployment(env, name).path("spec").path("flinkConfiguration")
+            .path("fs.s3a.aws.credentials.provider").asText();
+        List<String> providers = List.of(chain.split(","));
+        assertThat(providers).as(env + " " + name).contains(
+            "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
+            "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
+        for (String provider : providers) {
+          // The plugin relocates nothing (shading prefix ""): the names are the classes S3A loads.
+          assertThat(providerType.isAssignableFrom(loader.loadClass(provider.trim()))).as(provider).isTrue();
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ RBAC of the service account
+
+  /**
+   * What Flink 1.20's JobManager does with the API (apiGroup/resource: verbs): the native
+   * Kubernetes resource manager creates, watches and deletes TaskManager pods owned by the
+   * JobManager deployment (an owner reference with blockOwnerDeletion needs update on
+   * deployments/finalizers), creates services and deletes its deployment at the end; Kubernetes
+   * HA elects leaders and stores checkpoint pointers in config maps.
+   */
+  static final Map<String, List<String>> REQUIRED = Map.of(
+      "/pods", List.of("get", "list", "watch", "create", "delete"),
+      "/services", List.of("get", "create", "delete"),
+      "/configmaps", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
+      "apps/deployments", List.of("get", "list", "watch", "delete"),
+      "apps/deployments/finalizers", List.of("update"));
+
+  @ParameterizedTest
+  @ValueSource(strings = {"develop", "staging", "production"})
+  void theServiceAccountMayDoWhatNativeKubernetesAndKubernetesHaNeed(String env) throws IOException {
+    List<ObjectNode> rendered = Kustomize.render(K8S.resolve("overlays").resolve(env));
+    assertThat(missingPermissions(rendered, "tributary-" + env, "tributary-flink")).as(env).isEmpty();
+  }
+
+  @Test
+  void thePermissionCheckFindsWhatIsMissing() throws IOException {
+    List<ObjectNode> rendered = new ArrayList<>(Kustomize.render(K8S.resolve("overlays").resolve("develop")));
+    // Bound to another namespace's account: nothing is granted.
+    assertThat(missingPermissions(rendered, "tributary-develop", "other")).contains("/pods:create",
+        "/configmaps:update", "apps/deployments/finalizers:update");
+    // A role without config maps (no Kubernetes HA).
+    for (ObjectNode m : rendered) {
+      if (m.path("kind").asText().equals("Role")) {
+        ((ObjectNode) m.path("rules").get(0)).putArray("resources").add("pods").add("services");
+      }
+    }
+    assertThat(missingPermissions(rendered, "tributary-develop", "tributary-flink"))
+        .containsExactlyInAnyOrder("/configmaps:get", "/configmaps:list", "/configmaps:watch", "/configmaps:create",
+            "/configmaps:update", "/configmaps:patch", "/configmaps:delete");
+  }
+
+  /** Required permissions ("group/resource:verb") not granted to the account by a Role bound in its namespace. */
+  static Set<String> missingPermissions(List<ObjectNode> manifests, String namespace, String account) {
+    Set<String> granted = new TreeSet<>();
+    for (ObjectNode binding : manifests) {
+      if (!binding.path("kind").asText().equals("RoleBinding")
+          || !binding.path("metadata").path("namespace").asText().equals(namespace)) {
+        continue;
+      }
+      boolean boundToAccount = Kustomize.elements(binding.path("subjects")).stream().anyMatch(s ->
+          s.path("kind").asText().equals("ServiceAccount") && s.path("name").asText().equals(account)
+              && s.path("namespace").asText().equals(namespace));
+      if (!boundToAccount || !binding.path("roleRef").path("kind").asText().equals("Role")) {
+        continue;
+      }
+      String roleName = binding.path("roleRef").path("name").asText();
+      for (ObjectNode role : manifests) {
+        if (!role.path("kind").asText().equals("Role") || !role.path("metadata").path("name").asText().equals(roleName)
+            || !role.path("metadata").path("namespace").asText().equals(namespace)) {
+          continue;
+        }
+        for (JsonNode rule : role.path("rules")) {
+          for (JsonNode group : rule.path("apiGroups")) {
+            for (JsonNode resource : rule.path("resources")) {
+              for (JsonNode verb : rule.path("verbs")) {
+                granted.add(group.asText() + "/" + resource.asText() + ":" + verb.asText());
+              }
+            }
+          }
+        }
+      }
+    }
+    Set<String> missing = new TreeSet<>();
+    REQUIRED.forEach((resource, verbs) -> verbs.stream().map(v -> resource + ":" + v)
+        .filter(p -> !granted.contains(p) && !granted.contains(resource + ":*")).forEach(missing::add));
+    return missing;
+  }
+
   // ------------------------------------------------------------------ the validator really rejects
 
   @Test

@@ -56,8 +56,20 @@ final class Kustomize {
       }
     }
     if (k.has("namespace")) {
-      result.forEach(m -> ((ObjectNode) m.get("metadata")).put("namespace", k.get("namespace").asText()));
+      String namespace = k.get("namespace").asText();
+      result.forEach(m -> ((ObjectNode) m.get("metadata")).put("namespace", namespace));
+      // Like kustomize: service-account subjects of role bindings move to the namespace too.
+      result.stream().filter(m -> m.path("kind").asText().equals("RoleBinding"))
+          .flatMap(m -> Kustomize.elements(m.path("subjects")).stream())
+          .filter(s -> s.path("kind").asText().equals("ServiceAccount"))
+          .forEach(s -> ((ObjectNode) s).put("namespace", namespace));
     }
+    return result;
+  }
+
+  static List<JsonNode> elements(JsonNode array) {
+    List<JsonNode> result = new ArrayList<>();
+    array.forEach(result::add);
     return result;
   }
 
