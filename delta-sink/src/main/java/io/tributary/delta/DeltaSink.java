@@ -83,6 +83,18 @@ public final class DeltaSink
     return config;
   }
 
+  RowType rowType() {
+    return rowType;
+  }
+
+  /**
+   * The same sink for a wider row type, without touching the table: the committer adds the
+   * columns the files need (see {@link EvolvingDeltaSink}).
+   */
+  DeltaSink withRowType(RowType wider) {
+    return new DeltaSink(config, wider);
+  }
+
   /** @deprecated Flink 1.20 calls {@link #createWriter(WriterInitContext)}. */
   @Deprecated
   public SinkWriter<RowData> createWriter(InitContext context) {
