@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -138,6 +139,10 @@ final class CheckpointRepair {
    * stream and do not form a Parquet file; UNKNOWN on any read failure.
    */
   static Verdict examine(FileSystem fs, FileStatus f) {
+    if (fs instanceof ChecksumFileSystem) {
+      // The content decides; a side checksum file of a cut-short write proves nothing more.
+      fs = ((ChecksumFileSystem) fs).getRawFileSystem();
+    }
     long len = f.getLen();
     try (FSDataInputStream in = fs.open(f.getPath())) {
       if (len < 12) {

@@ -121,8 +121,22 @@ public final class DeltaLog {
    * @throws CorruptCheckpointException when a corrupt checkpoint cannot be removed safely
    */
   public Snapshot latestSnapshot() {
+    return withCheckpointRepair(() -> table.getLatestSnapshot(engine));
+  }
+
+  /**
+   * The version the table records for the transaction application id, if any. Replays the log
+   * from its newest checkpoint, with the repair of {@link #latestSnapshot()}.
+   */
+  public Optional<Long> recordedTransactionVersion(String applicationId) {
+    return withCheckpointRepair(
+        () -> table.getLatestSnapshot(engine).getLatestTransactionVersion(engine, applicationId));
+  }
+
+  /** Runs a read of the log; on failure removes proven-corrupt checkpoints and retries once. */
+  private <T> T withCheckpointRepair(java.util.function.Supplier<T> read) {
     try {
-      return table.getLatestSnapshot(engine);
+      return read.get();
     } catch (TableNotFoundException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -140,13 +154,8 @@ public final class DeltaLog {
         throw e;
       }
       LOG.warn("Reading {} failed on a corrupt log checkpoint, which was removed; retrying", path, e);
-      return table.getLatestSnapshot(engine);
+      return read.get();
     }
-  }
-
-  /** The version the table records for the transaction application id, if any. */
-  public Optional<Long> recordedTransactionVersion(String applicationId) {
-    return latestSnapshot().getLatestTransactionVersion(engine, applicationId);
   }
 
   /**
