@@ -31,8 +31,13 @@ public class HookedLogStore extends LocalPutIfAbsentLogStore {
   @Override
   public void write(Path path, Iterator<String> actions, Boolean overwrite, Configuration hadoopConf)
       throws IOException {
-    if (!overwrite && beforeWrite.test(path)) {
+    if (!overwrite) {
+      // Disarmed while it runs: a hook that writes to the log itself must not fire again.
+      Predicate<Path> hook = beforeWrite;
       beforeWrite = p -> false;
+      if (!hook.test(path)) {
+        beforeWrite = hook;
+      }
     }
     super.write(path, actions, overwrite, hadoopConf);
     if (!overwrite && loseAcknowledgement.test(path)) {
