@@ -142,6 +142,14 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
     private int[] mapping(RowType type) throws IOException, InterruptedException {
       List<String> names = type.getFieldNames();
       List<String> columns = current.getFieldNames();
+      for (RowType.RowField f : type.getFields()) {
+        int i = columns.indexOf(f.getName());
+        if (i >= 0 && !current.getTypeAt(i).copy(true).equals(f.getType().copy(true))) {
+          throw new IllegalStateException("Column '" + f.getName() + "' of " + initial.config().tablePath()
+              + " changed type from " + current.getTypeAt(i).asSummaryString() + " to "
+              + f.getType().asSummaryString() + "; only added columns are evolved");
+        }
+      }
       if (!columns.containsAll(names)) {
         widen(type);
         columns = current.getFieldNames();

@@ -238,7 +238,12 @@ public final class DeltaLog {
       Snapshot snapshot = latestSnapshot();
       List<StructField> missing = new ArrayList<>();
       for (StructField f : wanted.fields()) {
-        if (field(snapshot.getSchema(), f.getName()) == null) {
+        StructField existing = field(snapshot.getSchema(), f.getName());
+        if (existing != null && !existing.getDataType().equivalent(f.getDataType())) {
+          throw new IllegalStateException("Column '" + f.getName() + "' is " + existing.getDataType() + " in " + path
+              + " but " + f.getDataType() + " in the files to commit; only added columns are evolved");
+        }
+        if (existing == null) {
           if (!f.isNullable()) {
             throw new IllegalStateException("Column '" + f.getName() + "' is NOT NULL and not in " + path
                 + "; only nullable columns can be added");

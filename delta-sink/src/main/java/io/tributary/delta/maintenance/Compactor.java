@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>Safe next to a running streaming sink: the sink only appends, and Kernel rebases this
  * commit over concurrent appends. Two compactions removing the same file conflict; the loser
  * deletes its new files and reports the partition as skipped, so nothing ever fails the sink.
+ * New files are deleted only when the commit provably did not land: after any failure of the
+ * commit call the log owner reads the log again, and an unknown outcome keeps the files.
  * Rows are copied value for value (Parquet's record model with the files' own schema), so
  * types, nulls and decimals are unchanged; files are grouped by schema, so files written before
  * a column was added are merged only with each other.
