@@ -9,7 +9,9 @@ import org.apache.hadoop.fs.Path;
 /**
  * The S3 conditional-put log store, losing the acknowledgement of a PUT that landed when {@link
  * HookedLogStore#loseAcknowledgement} accepts the path (SDK retries exhausted after a PUT the
- * store applied).
+ * store applied). It stays armed until the predicate says otherwise: the store settles a retry
+ * of a landed PUT itself (same content), so only answers lost on every attempt leave the caller
+ * without an outcome.
  */
 public final class LosingS3LogStore extends S3ConditionalPutLogStore {
   public LosingS3LogStore(Configuration conf) {
@@ -21,7 +23,6 @@ public final class LosingS3LogStore extends S3ConditionalPutLogStore {
       throws IOException {
     super.write(path, actions, overwrite, hadoopConf);
     if (!overwrite && HookedLogStore.loseAcknowledgement.test(path)) {
-      HookedLogStore.loseAcknowledgement = p -> false;
       throw new IOException("Unable to execute HTTP request: Read timed out (injected) after PUT " + path.getName());
     }
   }
