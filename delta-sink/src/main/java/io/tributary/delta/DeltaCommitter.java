@@ -32,7 +32,8 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
-    this.log = DeltaLog.open(config.tablePath(), config.hadoopConfiguration());
+    org.apache.hadoop.conf.Configuration hadoopConf = config.hadoopConfiguration();
+    this.log = new DeltaLog(config.tablePath(), hadoopConf, DeltaTables.engine(hadoopConf));
     this.metrics = new CommitterMetrics(metrics);
     this.postCommit = new PostCommitWork(config, log);
   }
