@@ -109,6 +109,11 @@ final class CheckpointRepair {
       long from = base == null ? 0 : base + 1;
       for (long v = from; v <= version; v++) {
         if (!commits.contains(v)) {
+          if (checkpoints.headMap(version).containsValue(Verdict.UNKNOWN)) {
+            // An older checkpoint could not be read just now and may be the complete base: retry later.
+            throw new IOException("Cannot tell whether the corrupt log checkpoint of version " + version + " of "
+                + tablePath + " can be removed: an older checkpoint could not be read");
+          }
           throw new CorruptCheckpointException(String.format(
               "Log checkpoint %s of %s is corrupt (no valid Parquet footer) but the JSON commit of version %d,"
                   + " which it summarizes, is gone (log cleanup), so removing it would lose the table's state."
