@@ -1,5 +1,6 @@
 package io.tributary.cdc;
 
+import io.tributary.delta.EvolvingDeltaSink;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,7 +100,12 @@ public final class CdcPipeline {
       Map<String, String> options = new LinkedHashMap<>(config.sinkOptions());
       options.put("table.path", config.tablePath(table));
       options.put("sink.id", config.sinkId(table));
-      EvolvingDeltaSink sink = new EvolvingDeltaSink(e.getValue(), options);
+      SilverSchema schema = e.getValue();
+      if (!schema.source().primaryKey().isEmpty()) {
+        // Readers derive the current state by this key (tributary query's <table>_current views).
+        options.putIfAbsent("table.property.tributary.cdc.primary-key", String.join(",", schema.source().primaryKey()));
+      }
+      EvolvingDeltaSink<SilverRow> sink = new EvolvingDeltaSink<>(schema.rowType(), options, SilverSchema.EVENT_DATE);
       String name = CdcJobConfig.silverName(table);
       DataStream<SilverRow> rows =
           schemas.size() == 1

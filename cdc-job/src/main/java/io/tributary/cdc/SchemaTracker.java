@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The current silver schema and converter of every captured table. When a change event names a
  * column the schema lacks ({@code ALTER TABLE ... ADD COLUMN}), the table's schema is read again
- * from {@code pg_catalog} and the event converted with the new one; the Delta writer then adds the
- * column to the table ({@link EvolvingDeltaSink}).
+ * from {@code pg_catalog} and the event converted with the new one; the Delta sink's committer then
+ * adds the column to the table ({@link io.tributary.delta.EvolvingDeltaSink}).
  */
 final class SchemaTracker {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaTracker.class);

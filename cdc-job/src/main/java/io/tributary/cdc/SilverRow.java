@@ -15,7 +15,7 @@ import org.apache.flink.table.data.RowData;
  * and are numbered by {@code seq}.
  */
 @TypeInfo(SilverRowTypeInfo.Factory.class)
-public final class SilverRow {
+public final class SilverRow implements io.tributary.delta.EvolvingRow {
   private final SilverSchema schema;
   private final long commitLsn;
   private final long seq;
@@ -47,7 +47,14 @@ public final class SilverRow {
     return seq;
   }
 
+  /** The schema's row type (one instance per schema version). */
+  @Override
+  public org.apache.flink.table.types.logical.RowType rowType() {
+    return schema.rowType();
+  }
+
   /** The values; do not modify. */
+  @Override
   public Object[] values() {
     return values;
   }

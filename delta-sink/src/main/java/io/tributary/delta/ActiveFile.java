@@ -1,17 +1,7 @@
 package io.tributary.delta;
 
-import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.statistics.DataFileStatistics;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -39,35 +29,19 @@ public final class ActiveFile {
     this.numRecords = numRecords;
   }
 
+  /**
+   * A file as its {@code add} action describes it; {@link io.tributary.delta.log.ScanFiles} reads
+   * them from the log.
+   */
+  public static ActiveFile of(
+      String path, String logPath, String statsJson, long size, long modificationTime,
+      Map<String, String> partitionValues, OptionalLong numRecords) {
+    return new ActiveFile(path, logPath, statsJson, size, modificationTime, partitionValues, numRecords);
+  }
+
   /** Every data file of {@code snapshot}, read from the log alone (no data file is opened). */
   public static List<ActiveFile> list(Engine engine, Snapshot snapshot) {
-    Scan scan = snapshot.getScanBuilder().build();
-    List<ActiveFile> files = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
-      while (batches.hasNext()) {
-        try (CloseableIterator<Row> it = batches.next().getRows()) {
-          while (it.hasNext()) {
-            Row scanFile = it.next();
-            FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
-            Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-            int statsOrdinal = add.getSchema().indexOf("stats");
-            String stats = statsOrdinal < 0 || add.isNullAt(statsOrdinal) ? null : add.getString(statsOrdinal);
-            OptionalLong n =
-                stats == null
-                    ? OptionalLong.empty()
-                    : DataFileStatistics.getNumRecords(stats).map(OptionalLong::of).orElse(OptionalLong.empty());
-            files.add(
-                new ActiveFile(
-                    status.getPath(), add.getString(add.getSchema().indexOf("path")), stats,
-                    status.getSize(), status.getModificationTime(),
-                    InternalScanFileUtils.getPartitionValues(scanFile), n));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return files;
+    return io.tributary.delta.log.ScanFiles.activeFiles(engine, snapshot);
   }
 
   /** Absolute URI of the file. */

@@ -28,7 +28,9 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
   private final String sinkId;
   private transient List<DataFile> pending;
   private transient long lastCheckpointId;
-  private transient String jobId;
+  private transient String pendingSchema;
+  /** Drawn on every start, so it never repeats across runs; see {@link DeltaCommittable}. */
+  private transient String runId;
 
   DeltaCommitAggregator(String sinkId) {
     this.sinkId = sinkId;
@@ -39,7 +41,7 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
     super.open();
     pending = new ArrayList<>();
     lastCheckpointId = -1;
-    jobId = getRuntimeContext().getJobInfo().getJobId().toHexString();
+    runId = java.util.UUID.randomUUID().toString();
   }
 
   @Override
@@ -47,7 +49,9 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
     CommittableMessage<DeltaWriteResult> message = element.getValue();
     lastCheckpointId = Math.max(lastCheckpointId, message.getCheckpointIdOrEOI());
     if (message instanceof CommittableWithLineage) {
-      pending.addAll(((CommittableWithLineage<DeltaWriteResult>) message).getCommittable().files());
+      DeltaWriteResult result = ((CommittableWithLineage<DeltaWriteResult>) message).getCommittable();
+      pending.addAll(result.files());
+      pendingSchema = io.tributary.delta.log.SchemaJson.widen(pendingSchema, result.schemaJson());
     }
   }
 
@@ -67,8 +71,9 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
     if (pending.isEmpty()) {
       return; // an idle checkpoint makes no empty commit
     }
-    DeltaCommittable committable = new DeltaCommittable(sinkId, jobId, checkpointId, pending);
+    DeltaCommittable committable = new DeltaCommittable(sinkId, runId, checkpointId, pending, pendingSchema);
     pending = new ArrayList<>();
+    pendingSchema = null;
     output.collect(new StreamRecord<>(new CommittableSummary<>(0, 1, checkpointId, 1, 1, 0)));
     output.collect(new StreamRecord<>(new CommittableWithLineage<>(committable, checkpointId, 0)));
   }

@@ -30,8 +30,9 @@ import org.apache.flink.table.types.logical.RowType;
  * <p>Topology: parallel {@link DeltaWriter}s write Parquet files and close them on every
  * checkpoint; a single {@link DeltaCommitAggregator} turns one checkpoint's files into one {@link
  * DeltaCommittable}; the {@link DeltaCommitter} commits it to the Delta log after the checkpoint
- * completes, idempotently by the Delta transaction identifier {@code (sink id + job id,
- * checkpoint id)}. Requires checkpointing; data becomes visible at each completed checkpoint.
+ * completes, idempotently by the Delta transaction identifier {@code (sink id + run id,
+ * checkpoint id)} (see {@link DeltaCommittable}), through the table's log owner {@link
+ * io.tributary.delta.log.DeltaLog}. Requires checkpointing; data becomes visible at each completed checkpoint.
  *
  * <pre>{@code
  * DeltaSink sink = DeltaSink.forRowData(rowType)
@@ -81,6 +82,18 @@ public final class DeltaSink
 
   public DeltaSinkConfig config() {
     return config;
+  }
+
+  RowType rowType() {
+    return rowType;
+  }
+
+  /**
+   * The same sink for a wider row type, without touching the table: the committer adds the
+   * columns the files need (see {@link EvolvingDeltaSink}).
+   */
+  DeltaSink withRowType(RowType wider) {
+    return new DeltaSink(config, wider);
   }
 
   /** @deprecated Flink 1.20 calls {@link #createWriter(WriterInitContext)}. */

@@ -40,7 +40,7 @@ public final class DeltaSinkOptions {
           .noDefaultValue()
           .withDescription(
               "Stable identifier of this sink, recorded as the Delta transaction application id"
-                  + " (with the Flink job id). Defaults to the table path. Never reuse one id for two"
+                  + " (with the id of the run). Defaults to the table path. Never reuse one id for two"
                   + " different streams into the same table.");
 
   public static final ConfigOption<List<String>> PARTITION_COLUMNS =

@@ -1,28 +1,17 @@
 package io.tributary.delta;
 
-import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.Table;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
-import io.delta.kernel.internal.SnapshotImpl;
-import io.delta.kernel.internal.actions.CommitInfo;
-import io.delta.kernel.internal.actions.Metadata;
-import io.delta.kernel.internal.actions.SingleAction;
-import io.delta.kernel.internal.util.FileNames;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterable;
-import java.nio.file.FileAlreadyExistsException;
+import io.tributary.delta.log.DeltaLog;
+import io.tributary.delta.log.PartitionLiterals;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +23,7 @@ public final class DeltaTables {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
 
   /** Recorded as the engine in every commit's commitInfo. */
-  public static final String ENGINE_INFO = "Tributary-DeltaSink/0.1";
+  public static final String ENGINE_INFO = DeltaLog.ENGINE_INFO;
 
   private DeltaTables() {}
 
@@ -66,7 +55,7 @@ public final class DeltaTables {
   /** Typed partition values, as Kernel's write context wants them, from their log strings. */
   public static Map<String, io.delta.kernel.expressions.Literal> partitionLiterals(
       StructType schema, Map<String, String> values) {
-    return DeltaCommitter.literals(schema, values);
+    return PartitionLiterals.of(schema, values);
   }
 
   /** What {@link #ensureTable} did. */
@@ -85,31 +74,23 @@ public final class DeltaTables {
    *     the rows
    */
   public static Outcome ensureTable(Engine engine, DeltaSinkConfig config, StructType schema) {
-    Table table = Table.forPath(engine, config.tablePath());
+    DeltaLog log = new DeltaLog(config.tablePath(), config.hadoopConfiguration(), engine);
     for (int attempt = 0; ; attempt++) {
       Snapshot snapshot;
       try {
-        snapshot = table.getLatestSnapshot(engine);
+        snapshot = log.latestSnapshot();
       } catch (TableNotFoundException e) {
-        try {
-          table
-              .createTransactionBuilder(engine, ENGINE_INFO, Operation.CREATE_TABLE)
-              .withSchema(engine, schema)
-              .withPartitionColumns(engine, config.partitionColumns())
-              .withTableProperties(engine, config.tableProperties())
-              .build(engine)
-              .commit(engine, CloseableIterable.emptyIterable());
+        if (log.createTable(schema, config.partitionColumns(), config.tableProperties())) {
           LOG.info("Created Delta table {} partitioned by {}", config.tablePath(), config.partitionColumns());
           return Outcome.CREATED;
-        } catch (TableAlreadyExistsException | io.delta.kernel.exceptions.ConcurrentWriteException raced) {
-          continue; // another job created it meanwhile: check that one
         }
+        continue; // another job created it meanwhile: check that one
       }
       List<StructField> missing = check(snapshot, config, schema);
       if (missing.isEmpty()) {
         return Outcome.EXISTS;
       }
-      if (addColumns(engine, snapshot, missing)) {
+      if (log.addColumns(snapshot, missing)) {
         LOG.info("Added columns {} to Delta table {}", names(missing), config.tablePath());
         return Outcome.EVOLVED;
       }
@@ -161,52 +142,6 @@ public final class DeltaTables {
               + ") cannot take the stream's rows: " + String.join("; ", problems));
     }
     return missing;
-  }
-
-  /**
-   * Appends nullable columns with a metadata-only commit. Kernel only evolves schemas of tables
-   * with column mapping (protocol 2/5, unreadable through Redshift Spectrum manifests); adding a
-   * nullable column at the end needs no mapping under the Delta protocol, so the commit is
-   * written here through Kernel's log store, which refuses to overwrite an existing version.
-   *
-   * @return false if another writer committed first (the caller re-reads and retries)
-   */
-  private static boolean addColumns(Engine engine, Snapshot snapshot, List<StructField> columns) {
-    SnapshotImpl s = (SnapshotImpl) snapshot;
-    StructType evolved = s.getSchema();
-    for (StructField f : columns) {
-      evolved = evolved.add(f);
-    }
-    Metadata metadata = s.getMetadata().withNewSchema(evolved);
-    long version = s.getVersion() + 1;
-    CommitInfo info =
-        new CommitInfo(
-            Optional.empty(),
-            System.currentTimeMillis(),
-            Optional.of(ENGINE_INFO),
-            Optional.of("ADD COLUMNS"),
-            Collections.singletonMap("columns", names(columns).toString()),
-            Optional.of(false),
-            Optional.of(java.util.UUID.randomUUID().toString()),
-            Collections.emptyMap());
-    String path = FileNames.deltaFile(s.getLogPath(), version);
-    try {
-      engine
-          .getJsonHandler()
-          .writeJsonFileAtomically(
-              path,
-              io.delta.kernel.internal.util.Utils.toCloseableIterator(
-                  Arrays.asList(
-                          SingleAction.createCommitInfoSingleAction(info.toRow()),
-                          SingleAction.createMetadataSingleAction(metadata.toRow()))
-                      .iterator()),
-              false);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Could not write schema change to " + path, e);
-    }
   }
 
   private static StructField field(StructType schema, String name) {

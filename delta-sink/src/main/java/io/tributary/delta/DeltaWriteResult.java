@@ -1,6 +1,7 @@
 package io.tributary.delta;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,26 +9,41 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
-/** What one writer subtask closed for one checkpoint: its data files. */
+/**
+ * What one writer subtask closed for one checkpoint: its data files, and the schema they were
+ * written with when the writer widened it (rows of a newer schema version arrived).
+ */
 public final class DeltaWriteResult {
   private final List<DataFile> files;
+  private final String schemaJson;
 
   public DeltaWriteResult(List<DataFile> files) {
+    this(files, null);
+  }
+
+  /** @param schemaJson Delta schema JSON the table must have for these files, or null */
+  public DeltaWriteResult(List<DataFile> files, String schemaJson) {
     this.files = Collections.unmodifiableList(new ArrayList<>(files));
+    this.schemaJson = schemaJson;
   }
 
   public List<DataFile> files() {
     return files;
   }
 
+  /** The schema (Delta JSON) the table must have for these files, or null. */
+  public String schemaJson() {
+    return schemaJson;
+  }
+
   @Override
   public String toString() {
-    return "DeltaWriteResult{" + files.size() + " files}";
+    return "DeltaWriteResult{" + files.size() + " files" + (schemaJson == null ? "" : ", evolved schema") + "}";
   }
 
   /** Versioned binary form, sent from writers to the aggregator. */
   public static final class Serializer implements SimpleVersionedSerializer<DeltaWriteResult> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -38,15 +54,18 @@ public final class DeltaWriteResult {
     public byte[] serialize(DeltaWriteResult result) throws IOException {
       DataOutputSerializer out = new DataOutputSerializer(256);
       writeFiles(out, result.files);
+      writeSchema(out, result.schemaJson);
       return out.getCopyOfBuffer();
     }
 
     @Override
     public DeltaWriteResult deserialize(int version, byte[] bytes) throws IOException {
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new IOException("Unknown DeltaWriteResult serializer version " + version);
       }
-      return new DeltaWriteResult(readFiles(new DataInputDeserializer(bytes)));
+      DataInputDeserializer in = new DataInputDeserializer(bytes);
+      List<DataFile> files = readFiles(in);
+      return new DeltaWriteResult(files, version == 1 ? null : readSchema(in));
     }
   }
 
@@ -64,5 +83,24 @@ public final class DeltaWriteResult {
       files.add(DataFile.readFrom(in));
     }
     return files;
+  }
+
+  // A wide schema's JSON can exceed writeUTF's 64 KiB limit: raw bytes.
+  static void writeSchema(DataOutputSerializer out, String schemaJson) throws IOException {
+    out.writeBoolean(schemaJson != null);
+    if (schemaJson != null) {
+      byte[] bytes = schemaJson.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+  }
+
+  static String readSchema(DataInputDeserializer in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

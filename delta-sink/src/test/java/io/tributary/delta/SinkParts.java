@@ -28,10 +28,21 @@ final class SinkParts {
 
   /** Writes through a writer whose metrics go to {@code metrics} (when not null). */
   static List<DataFile> write(DeltaSink sink, List<RowData> rows, MetricGroup metrics) throws Exception {
-    DeltaWriter writer =
-        (DeltaWriter)
-            sink.createWriter(
-                new org.apache.flink.api.connector.sink2.WriterInitContext() {
+    DeltaWriter writer = (DeltaWriter) sink.createWriter(context(metrics));
+    for (RowData r : rows) {
+      writer.write(r, null);
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (DeltaWriteResult result : writer.prepareCommit()) {
+      files.addAll(result.files());
+    }
+    writer.close();
+    return files;
+  }
+
+  /** A writer context with what the sink's writers use; counters go to {@code metrics} when not null. */
+  static org.apache.flink.api.connector.sink2.WriterInitContext context(MetricGroup metrics) {
+    return new org.apache.flink.api.connector.sink2.WriterInitContext() {
                   // Only the pieces the writer uses.
                   @Override
                   public org.apache.flink.metrics.groups.SinkWriterMetricGroup metricGroup() {
@@ -96,15 +107,6 @@ final class SinkParts {
                   public java.util.OptionalLong getRestoredCheckpointId() {
                     return java.util.OptionalLong.empty();
                   }
-                });
-    for (RowData r : rows) {
-      writer.write(r, null);
-    }
-    List<DataFile> files = new ArrayList<>();
-    for (DeltaWriteResult result : writer.prepareCommit()) {
-      files.addAll(result.files());
-    }
-    writer.close();
-    return files;
+                };
   }
 }

@@ -1,29 +1,15 @@
 package io.tributary.delta.maintenance;
 
-import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.Transaction;
-import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.data.Row;
-import io.delta.kernel.exceptions.ConcurrentWriteException;
-import io.delta.kernel.hook.PostCommitHook;
-import io.delta.kernel.internal.actions.AddFile;
-import io.delta.kernel.internal.actions.RemoveFile;
-import io.delta.kernel.internal.actions.SingleAction;
-import io.delta.kernel.internal.data.GenericRow;
-import io.delta.kernel.internal.data.TransactionStateRow;
-import io.delta.kernel.internal.util.Utils;
-import io.delta.kernel.internal.util.VectorUtils;
-import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterable;
-import io.delta.kernel.utils.DataFileStatus;
 import io.tributary.delta.ActiveFile;
 import io.tributary.delta.DeltaTables;
 import io.tributary.delta.FileStatistics;
+import io.tributary.delta.log.CommitConflictException;
+import io.tributary.delta.log.CommitOutcomeUnknownException;
+import io.tributary.delta.log.DeltaLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
@@ -65,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>Safe next to a running streaming sink: the sink only appends, and Kernel rebases this
  * commit over concurrent appends. Two compactions removing the same file conflict; the loser
  * deletes its new files and reports the partition as skipped, so nothing ever fails the sink.
+ * New files are deleted only when the commit provably did not land: after any failure of the
+ * commit call the log owner reads the log again, and an unknown outcome keeps the files.
  * Rows are copied value for value (Parquet's record model with the files' own schema), so
  * types, nulls and decimals are unchanged; files are grouped by schema, so files written before
  * a column was added are merged only with each other.
@@ -205,16 +192,6 @@ public final class Compactor {
         writer = null;
       }
       checkRowCounts(inputs, outputs, rowsIn);
-      long version = commit(snapshot, inputs, outputs, partition);
-      long bytesOut = outputs.stream().mapToLong(w -> w.size).sum();
-      refreshManifests(partition);
-      LOG.info("Compacted {} files of {} in {} into {} files (version {})", inputs.size(), partition, table.path(), outputs.size(), version);
-      return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, outputs.size(), bytesOut, rowsIn, version, null);
-    } catch (ConcurrentWriteException e) {
-      deleteQuietly(created);
-      LOG.warn("Compaction of {} in {} lost a race with another writer; skipped: {}", partition, table.path(), e.getMessage());
-      return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, 0, 0, rowsIn, -1,
-          "concurrent change: " + e.getMessage());
     } catch (IOException e) {
       deleteQuietly(created);
       throw new UncheckedIOException("Compaction of " + partition + " in " + table.path() + " failed", e);
@@ -222,6 +199,25 @@ public final class Compactor {
       deleteQuietly(created);
       throw e;
     }
+    // From here on the files may be in the log: they are deleted only when the commit provably
+    // did not land (the log owner re-reads the log before it reports a conflict).
+    long version;
+    try {
+      version = commit(snapshot, inputs, outputs, partition);
+    } catch (CommitConflictException e) {
+      deleteQuietly(created);
+      LOG.warn("Compaction of {} in {} lost a race with another writer; skipped: {}", partition, table.path(), e.getMessage());
+      return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, 0, 0, rowsIn, -1,
+          "concurrent change: " + e.getMessage());
+    } catch (CommitOutcomeUnknownException e) {
+      LOG.warn("Compaction of {} in {}: commit outcome unknown; its {} new files are kept (vacuum removes them if"
+          + " they stay unreferenced)", partition, table.path(), created.size());
+      throw e;
+    }
+    long bytesOut = outputs.stream().mapToLong(w -> w.size).sum();
+    refreshManifests(partition);
+    LOG.info("Compacted {} files of {} in {} into {} files (version {})", inputs.size(), partition, table.path(), outputs.size(), version);
+    return new CompactionReport.PartitionOutcome(partition, inputs.size(), bytesIn, outputs.size(), bytesOut, rowsIn, version, null);
   }
 
   /** Tables that have Spectrum manifests keep them current through compaction too. */
@@ -247,55 +243,14 @@ public final class Compactor {
     }
   }
 
-  private long commit(Snapshot snapshot, List<ActiveFile> inputs, List<Written> outputs, Map<String, String> partition)
-      throws ConcurrentWriteException {
+  private long commit(Snapshot snapshot, List<ActiveFile> inputs, List<Written> outputs, Map<String, String> partition) {
     // The transaction reads the snapshot the files were planned from: a compaction committed since
     // then that removed one of them is a delete-delete conflict, not a silent duplicate.
-    Transaction txn = snapshot
-        .buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
-        .withMaxRetries(settings.commitMaxRetries())
-        .build(table.engine());
-    Row state = txn.getTransactionState(table.engine());
-    StructType physicalSchema = TransactionStateRow.getPhysicalSchema(state);
-    StructType schema = txn.getSchema(table.engine());
-    URI root = new Path(table.path()).toUri();
-    long now = System.currentTimeMillis();
-    List<Row> actions = new ArrayList<>();
-    for (ActiveFile input : inputs) {
-      actions.add(SingleAction.createRemoveFileSingleAction(removeRow(input, now)));
-    }
+    List<DeltaLog.NewFile> added = new ArrayList<>();
     for (Written w : outputs) {
-      Optional<DataFileStatistics> stats = Optional.of(FileStatistics.fromJson(w.statsJson, schema));
-      AddFile add = AddFile.convertDataFileStatus(
-          physicalSchema, root, new DataFileStatus(w.path.toString(), w.size, w.modificationTime, stats),
-          DeltaTables.partitionLiterals(schema, partition), false /* dataChange */,
-          Collections.emptyMap(), Optional.empty(), Optional.empty(), Optional.empty());
-      actions.add(SingleAction.createAddFileSingleAction(add.toRow()));
+      added.add(new DeltaLog.NewFile(w.path.toString(), w.size, w.modificationTime, w.statsJson));
     }
-    TransactionCommitResult result = txn.commit(
-        table.engine(), CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
-    for (PostCommitHook hook : result.getPostCommitHooks()) {
-      try {
-        hook.threadSafeInvoke(table.engine());
-      } catch (Exception e) {
-        LOG.warn("Post-commit hook {} failed after compaction commit {}; the commit stands", hook.getType(), result.getVersion(), e);
-      }
-    }
-    return result.getVersion();
-  }
-
-  private static Row removeRow(ActiveFile f, long deletionTimestamp) {
-    Map<Integer, Object> fields = new HashMap<>();
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("path"), f.logPath());
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("deletionTimestamp"), deletionTimestamp);
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("dataChange"), false);
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("extendedFileMetadata"), true);
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("partitionValues"), VectorUtils.stringStringMapValue(f.partitionValues()));
-    fields.put(RemoveFile.FULL_SCHEMA.indexOf("size"), f.size());
-    if (f.statsJson() != null) {
-      fields.put(RemoveFile.FULL_SCHEMA.indexOf("stats"), f.statsJson());
-    }
-    return new GenericRow(RemoveFile.FULL_SCHEMA, fields);
+    return table.log().commitRewrite(snapshot, ENGINE_INFO, inputs, added, partition, settings.commitMaxRetries());
   }
 
   private static int numIndexedCols(Snapshot snapshot) {

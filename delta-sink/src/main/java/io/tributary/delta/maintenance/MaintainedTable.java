@@ -9,6 +9,7 @@ import io.delta.kernel.types.StructType;
 import io.tributary.delta.DeltaSinkConfig;
 import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.delta.DeltaTables;
+import io.tributary.delta.log.DeltaLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ public final class MaintainedTable {
   private final Configuration hadoopConf;
   private final Engine engine;
   private final Table table;
+  private final DeltaLog log;
   private final Path root;
   private final FileSystem fs;
 
@@ -38,7 +40,8 @@ public final class MaintainedTable {
     this.path = config.tablePath();
     this.hadoopConf = hadoopConf;
     this.engine = engine;
-    this.table = Table.forPath(engine, path);
+    this.log = new DeltaLog(path, hadoopConf, engine);
+    this.table = log.table();
     this.root = new Path(path);
     try {
       this.fs = root.getFileSystem(hadoopConf);
@@ -82,6 +85,11 @@ public final class MaintainedTable {
     return table;
   }
 
+  /** The owner of the table's log: every write to {@code _delta_log} goes through it. */
+  public DeltaLog log() {
+    return log;
+  }
+
   public Configuration hadoopConf() {
     return hadoopConf;
   }
@@ -101,7 +109,7 @@ public final class MaintainedTable {
    */
   public Snapshot snapshot() {
     try {
-      return table.getLatestSnapshot(engine);
+      return log.latestSnapshot();
     } catch (TableNotFoundException e) {
       throw new IllegalArgumentException("No Delta table at " + path + " (no _delta_log)", e);
     }
@@ -125,14 +133,10 @@ public final class MaintainedTable {
    * @return the checkpointed version
    */
   public long checkpoint() {
-    long version = snapshot().getVersion();
     try {
-      table.checkpoint(engine, version);
-    } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
-      // Nothing to do: the sink or another run already wrote it.
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot checkpoint " + path + " at version " + version, e);
+      return log.checkpoint();
+    } catch (TableNotFoundException e) {
+      throw new IllegalArgumentException("No Delta table at " + path + " (no _delta_log)", e);
     }
-    return version;
   }
 }

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * files ({@code .}/{@code _} prefixes, such as Hadoop's {@code .crc}) are left alone. As a safety
  * net the run stops without deleting anything if a file the snapshot references is not found by
  * the listing (a path mismatch must never turn into data loss).
+ *
+ * <p>Pending commits are protected by age alone: a sink's committable can wait in a checkpoint or
+ * savepoint for as long as its job is down, and its files are older than that wait. The
+ * retention must therefore exceed the longest time a job can be down plus the age of the oldest
+ * checkpoint or savepoint it may be restored from. If it does not, the restored committer refuses
+ * to commit the deleted files ({@code MissingDataFilesException}) rather than commit them.
  */
 public final class Vacuum {
 
