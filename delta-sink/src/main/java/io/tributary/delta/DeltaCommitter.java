@@ -33,7 +33,8 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
     org.apache.hadoop.conf.Configuration hadoopConf = config.hadoopConfiguration();
-    this.log = new DeltaLog(config.tablePath(), hadoopConf, DeltaTables.engine(hadoopConf));
+    // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
+    this.log = new DeltaLog(config.tablePath(), hadoopConf, new CommitRetryEngine(DeltaTables.engine(hadoopConf)));
     this.metrics = new CommitterMetrics(metrics);
     this.postCommit = new PostCommitWork(config, log);
   }
@@ -58,6 +59,14 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
    *     restart replays the committable, and the identifier tells)
    */
   boolean commit(DeltaCommittable c) {
+    try {
+      return commitOnce(c);
+    } catch (RuntimeException e) {
+      throw CommitRetryEngine.restoreInterrupt(e);
+    }
+  }
+
+  private boolean commitOnce(DeltaCommittable c) {
     long start = System.nanoTime();
     String appId = c.applicationId();
     Optional<Long> recorded = recordedVersion(appId, c);
