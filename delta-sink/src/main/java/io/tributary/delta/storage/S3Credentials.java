@@ -29,11 +29,14 @@ public final class S3Credentials {
   /** The Hadoop key S3A reads its provider list from. */
   public static final String PROVIDER_KEY = "fs.s3a.aws.credentials.provider";
 
-  /** The chain, in order. */
+  /**
+   * The chain, in order. Class names as strings: naming a class here must not load it, or every
+   * sink (local tables too) would need the AWS SDK on its class path.
+   */
   public static final List<String> PROVIDERS = List.of(
       "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider",
       "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-      AwsDefaultChainCredentialsProvider.class.getName());
+      "io.tributary.delta.storage.AwsDefaultChainCredentialsProvider");
 
   private S3Credentials() {}
 
