@@ -61,9 +61,8 @@ final class JvmInspector {
     }
   }
 
-  /** Two full GCs ({@code GC.run}): what is left is strongly reachable. */
+  /** A full GC ({@code GC.run}). */
   static void fullGc(long pid) throws Exception {
-    jcmd(pid, "GC.run");
     jcmd(pid, "GC.run");
   }
 
