@@ -1,5 +1,6 @@
 package io.tributary.delta;
 
+import io.tributary.delta.runtime.UserCodeResources;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -37,6 +38,10 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
   @Override
   public void open() throws Exception {
     super.open();
+    // The committer cannot reach the release hook (Flink 1.20's CommitterInitContext has no
+    // class loader): the writers and this operator register it. With default slot sharing, every
+    // slot that runs a committer subtask also runs a writer subtask.
+    UserCodeResources.releaseWith(getRuntimeContext());
     pending = new ArrayList<>();
     lastCheckpointId = -1;
     jobId = getRuntimeContext().getJobInfo().getJobId().toHexString();

@@ -75,7 +75,8 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
     this.hadoopConf = config.hadoopConfiguration();
-    this.engine = DeltaTables.engine(hadoopConf);
+    // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
+    this.engine = new CommitRetryEngine(DeltaTables.engine(hadoopConf));
     this.table = Table.forPath(engine, config.tablePath());
     this.commits = metrics.counter("deltaCommits");
     this.skipped = metrics.counter("deltaCommitsSkippedAsReplayed");
@@ -134,6 +135,8 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
       LOG.warn("Skipping {}: committed concurrently by another committer", c);
       skipped.inc();
       return false;
+    } catch (RuntimeException e) {
+      throw CommitRetryEngine.restoreInterrupt(e);
     }
   }
 

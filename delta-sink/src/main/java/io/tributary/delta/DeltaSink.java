@@ -1,8 +1,9 @@
 package io.tributary.delta;
 
-import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
+import io.tributary.delta.runtime.ScopedFileSystems;
+import io.tributary.delta.runtime.UserCodeResources;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +92,8 @@ public final class DeltaSink
 
   @Override
   public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+    // Hadoop's threads, hooks and caches must not outlive the job's class loader.
+    UserCodeResources.releaseWith(context.getUserCodeClassLoader());
     return new DeltaWriter(
         config,
         rowType,
@@ -181,8 +184,8 @@ public final class DeltaSink
       DeltaSinkConfig config = DeltaSinkConfig.fromMap(options);
       StructType schema = DeltaTypes.toDeltaSchema(rowType);
       validatePartitions(config, schema);
-      Engine engine = DeltaTables.engine(config);
-      DeltaTables.ensureTable(engine, config, schema);
+      // Usually runs in main(), which gets no release hook: close the file systems it opens.
+      ScopedFileSystems.run(() -> DeltaTables.ensureTable(DeltaTables.engine(config), config, schema));
       return new DeltaSink(config, rowType);
     }
 

@@ -11,6 +11,18 @@ import org.apache.flink.table.data.RowData;
 
 /** Drives the sink's writer and committer directly, without a Flink job, for focused tests. */
 final class SinkParts {
+  /** What writers get as their user-code class loader; by default it keeps no release hooks. */
+  static volatile org.apache.flink.util.UserCodeClassLoader userCodeClassLoader =
+      new org.apache.flink.util.UserCodeClassLoader() {
+        @Override
+        public ClassLoader asClassLoader() {
+          return SinkParts.class.getClassLoader();
+        }
+
+        @Override
+        public void registerReleaseHookIfAbsent(String name, Runnable hook) {}
+      };
+
   private SinkParts() {}
 
   /** Writes events {@code from..to-1} with a fresh writer and returns the closed files. */
@@ -63,7 +75,7 @@ final class SinkParts {
 
                   @Override
                   public org.apache.flink.util.UserCodeClassLoader getUserCodeClassLoader() {
-                    throw new UnsupportedOperationException();
+                    return userCodeClassLoader;
                   }
 
                   @Override
