@@ -227,7 +227,8 @@ final class FlinkRest {
   String rootException(String jobId) {
     try {
       JsonNode e = get("/jobs/" + jobId + "/exceptions");
-      return e.path("root-exception").asText(e.toString());
+      JsonNode root = e.path("root-exception");
+      return root.isMissingNode() ? e.toString() : joinErrors(JSON.createArrayNode().add(root.asText()));
     } catch (Exception ex) {
       return "(exceptions not readable: " + ex + ")";
     }

@@ -177,6 +177,11 @@ final class FlinkSessionCluster implements AutoCloseable {
         "  memory:",
         "    process:",
         "      size: 1600m",
+        // Four fat jobs (each with its own copy of Hadoop, the AWS SDK, Delta Kernel, Debezium) run at
+        // once in the restore scenario: more metaspace than the 256m default, as for any busy session
+        // cluster. Leaks are measured as growth per cycle, independent of this limit.
+        "    jvm-metaspace:",
+        "      size: 512m",
         "  execution:",
         "    failover-strategy: region",
         "taskmanager:",
@@ -190,6 +195,8 @@ final class FlinkSessionCluster implements AutoCloseable {
         "  memory:",
         "    process:",
         "      size: 3g",
+        "    jvm-metaspace:",
+        "      size: 512m",
         "parallelism:",
         "  default: 1",
         "blob:",
