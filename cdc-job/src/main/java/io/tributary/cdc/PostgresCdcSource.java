@@ -1,6 +1,7 @@
 package io.tributary.cdc;
 
 import io.debezium.connector.postgresql.PostgresConnectorTask;
+import io.tributary.delta.runtime.UserCodeResources;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,6 +87,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
 
   @Override
   public void run(SourceContext<SilverRow> ctx) throws Exception {
+    // pgjdbc, Debezium and Kafka Connect must not outlive the job's class loader.
+    UserCodeResources.releaseWith(getRuntimeContext());
     running = true;
     Object lock = ctx.getCheckpointLock();
     try (Connection jdbc = ReplicationAdmin.connect(config)) {

@@ -1,7 +1,7 @@
 package io.tributary.cdc;
 
+import io.tributary.delta.runtime.UserCodeResources;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,6 +24,28 @@ public final class ReplicationAdmin {
 
   private ReplicationAdmin() {}
 
+  /**
+   * pgjdbc's driver, used directly: {@code DriverManager} only finds drivers registered by the
+   * caller's class loader, and a job class loader created after the first one (a resubmission or
+   * restore into a running cluster) would get "No suitable driver". The driver's class registers
+   * itself with {@code DriverManager} anyway, which would keep the job's class loader alive;
+   * {@link io.tributary.delta.runtime.UserCodeResources} deregisters it on release.
+   */
+  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+
+  static {
+    // Loading the driver class registered it with DriverManager, which would pin the job's class
+    // loader (also main()'s in the JobManager, which gets no release hook). Job code never looks
+    // drivers up there; code on the JVM class path (tests, tools) may, so it keeps its driver.
+    if (UserCodeResources.loadedByJobClassLoader(ReplicationAdmin.class) && org.postgresql.Driver.isRegistered()) {
+      try {
+        org.postgresql.Driver.deregister();
+      } catch (SQLException e) {
+        LOG.warn("Could not deregister the PostgreSQL JDBC driver from DriverManager", e);
+      }
+    }
+  }
+
   /** A JDBC connection as the configured user. */
   public static Connection connect(CdcJobConfig config) throws SQLException {
     Properties props = new Properties();
@@ -33,7 +55,11 @@ public final class ReplicationAdmin {
     }
     props.setProperty("ApplicationName", "tributary-cdc-job");
     props.setProperty("connectTimeout", "30");
-    return DriverManager.getConnection(config.jdbcUrl(), props);
+    Connection c = DRIVER.connect(config.jdbcUrl(), props);
+    if (c == null) {
+      throw new SQLException("Not a PostgreSQL JDBC URL (jdbc:postgresql://...)", "08001");
+    }
+    return c;
   }
 
   /**

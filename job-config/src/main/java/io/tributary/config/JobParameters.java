@@ -2,7 +2,6 @@ package io.tributary.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,21 +176,49 @@ public final class JobParameters {
     return b.append('}').toString();
   }
 
-  /** Reads Managed Flink's runtime properties, or nothing when not running there. */
+  /**
+   * Reads Managed Flink's runtime properties, or nothing when not running there. Managed Flink is
+   * recognised by its properties file; there, a missing runtime library or an unreadable file
+   * fails the job instead of running it without its properties.
+   */
   static final class ManagedFlinkProperties {
+    /** Where Managed Flink puts them (the runtime library's own {@code config.properties}). */
+    static final Path FILE = Paths.get("/etc/flink/application_properties.json");
+
+    /** Reads a properties file as {@code KinesisAnalyticsRuntime} does; may fail to link. */
+    interface Reader {
+      Map<String, Properties> read(String file) throws IOException;
+    }
+
     private ManagedFlinkProperties() {}
 
     static Map<String, String> read() {
+      return read(FILE);
+    }
+
+    static Map<String, String> read(Path file) {
+      return read(file, Runtime::read);
+    }
+
+    static Map<String, String> read(Path file, Reader runtime) {
+      if (!Files.exists(file)) {
+        return Map.of(); // not on Managed Flink
+      }
       try {
-        return flattenGroups(com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime
-            .getApplicationProperties());
-      } catch (NoClassDefFoundError notManagedFlink) {
-        return Map.of();
-      } catch (IOException e) {
-        // The runtime's properties file is absent outside Managed Flink.
-        return Map.of();
-      } catch (RuntimeException e) {
-        throw new UncheckedIOException(new IOException("Cannot read Managed Flink runtime properties", e));
+        return flattenGroups(runtime.read(file.toString()));
+      } catch (NoClassDefFoundError e) {
+        throw new InvalidConfigurationException("Running on Managed Flink (" + file + " exists) but the job jar lacks"
+            + " aws-kinesisanalytics-runtime (" + e.getMessage() + "), so its runtime properties cannot be read;"
+            + " build the jar with the library bundled");
+      } catch (IOException | RuntimeException e) {
+        throw new InvalidConfigurationException("Cannot read Managed Flink runtime properties from " + file + ": " + e);
+      }
+    }
+
+    /** Links to the runtime library only when called. */
+    private static final class Runtime {
+      static Map<String, Properties> read(String file) throws IOException {
+        return com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime.getApplicationProperties(file);
       }
     }
   }

@@ -50,6 +50,29 @@ class JobParametersTest {
   }
 
   @Test
+  void onManagedFlinkTheBundledRuntimeReadsThePropertiesFile() throws Exception {
+    Path file = dir.resolve("application_properties.json");
+    Files.writeString(file, "[{\"PropertyGroupId\":\"tributary\",\"PropertyMap\":{\"lake.path\":\"s3a://lake/silver\"}}]");
+    assertThat(JobParameters.ManagedFlinkProperties.read(file)).containsOnly(Map.entry("lake.path", "s3a://lake/silver"));
+    assertThat(JobParameters.ManagedFlinkProperties.read(dir.resolve("absent.json"))).isEmpty();
+  }
+
+  @Test
+  void onManagedFlinkAMissingRuntimeOrABadFileFailsInsteadOfSkippingTheProperties() throws Exception {
+    Path file = dir.resolve("application_properties.json");
+    Files.writeString(file, "[]");
+    assertThatThrownBy(() -> JobParameters.ManagedFlinkProperties.read(file, f -> {
+          throw new NoClassDefFoundError("com/amazonaws/services/kinesisanalytics/runtime/KinesisAnalyticsRuntime");
+        }))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("lacks aws-kinesisanalytics-runtime");
+    Files.writeString(file, "{not json");
+    assertThatThrownBy(() -> JobParameters.ManagedFlinkProperties.read(file))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("Cannot read Managed Flink runtime properties from " + file);
+  }
+
+  @Test
   void outsideManagedFlinkOnlyArgumentsCount() {
     assertThat(JobParameters.load("--a=1").asMap()).containsExactly(Map.entry("a", "1"));
   }
