@@ -2,6 +2,7 @@ package io.tributary.cdc;
 
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
+import io.tributary.delta.runtime.UserCodeResources;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,12 @@ public final class CdcJob {
     LOG.info("Starting cdc-job with {}", config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     CheckpointOptions.apply(params, env);
-    CdcPipeline.addTo(env, config);
+    try {
+      CdcPipeline.addTo(env, config);
+    } finally {
+      // main() gets no release hook: let go of what checking the tables left in Hadoop.
+      UserCodeResources.afterMain();
+    }
     env.execute("tributary-cdc-job " + config.database() + " " + config.tables());
   }
 

@@ -12,7 +12,7 @@ import org.apache.flink.util.UserCodeClassLoader;
  * A job's work, run inside a {@link io.tributary.delta.testing.ChildFirstJob}: for every setting
  * {@code table.<name>=<path>} creates the table, writes ten rows with the sink's writer (which
  * registers the release hook) and commits them with its committer. Settings {@code hadoop.*}
- * go to the sink. Returns {@code <name>=<committed version>}.
+ * go to the sink. Returns {@code <name>=committed}.
  */
 public final class ReleaseProbe implements BiFunction<Object, Map<String, String>, Map<String, String>> {
   @Override

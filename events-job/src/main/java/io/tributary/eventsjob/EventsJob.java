@@ -2,6 +2,7 @@ package io.tributary.eventsjob;
 
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
+import io.tributary.delta.runtime.UserCodeResources;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,12 @@ public final class EventsJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     CheckpointOptions.apply(params, env);
     LOG.info("Starting {} with {}", JOB_NAME, config);
-    addTo(env, config);
+    try {
+      addTo(env, config);
+    } finally {
+      // main() gets no release hook: let go of what checking the tables left in Hadoop.
+      UserCodeResources.afterMain();
+    }
     env.execute(JOB_NAME);
   }
 

@@ -118,6 +118,29 @@ public final class UserCodeResources {
   }
 
   /**
+   * For a job's {@code main()}, once it is done with Hadoop (the tables are checked): Flink runs
+   * {@code main()} in a class loader that gets no release hook, and even scoped file systems
+   * leave Hadoop's statistics cleaner thread and JVM shutdown hook behind, which would keep that
+   * class loader alive in the JobManager after every submission. Releases only Hadoop's part (as
+   * {@link #release}, plus the shutdown hooks and MBeans of Hadoop's classes) and interrupts no
+   * other thread, so a job running in the same class loader is not disturbed. Does nothing when
+   * this class is on the JVM class path.
+   */
+  public static void afterMain() {
+    ClassLoader own = UserCodeResources.class.getClassLoader();
+    if (onJvmClassPath(own)) {
+      return;
+    }
+    Report report = new Report();
+    Set<ClassLoader> owned = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    owned.add(own);
+    step("Hadoop", () -> HadoopRelease.release(own, report));
+    step("MBeans", () -> unregisterMBeans(owned, report));
+    step("shutdown hooks", () -> removeShutdownHooks(owned, report));
+    LOG.info("{} main() in {}: {}", RELEASED_LOG_PREFIX, own, report);
+  }
+
+  /**
    * Whether {@code type} was loaded by a job's own class loader (a Flink user-code class loader),
    * not from the JVM's class path, where other code shares its libraries.
    */

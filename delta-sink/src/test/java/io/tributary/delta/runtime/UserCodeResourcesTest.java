@@ -79,21 +79,59 @@ class UserCodeResourcesTest {
   void withoutTheReleaseHookTheClassLoaderLeaks() throws Exception {
     ChildFirstJob job = ChildFirstJob.create();
     job.run("io.tributary.delta.ReleaseProbe", settings("unreleased"));
+    assertLeaksAndCleanUp(job);
+  }
+
+  /** main() gets no release hook: what building the sinks left must be gone when it returns. */
+  @Test
+  @Order(3)
+  void mainLeavesNothingBehindOnceItReleasedHadoop() throws Exception {
+    ChildFirstJob job = ChildFirstJob.create();
+    Map<String, String> result = job.run("io.tributary.delta.MainProbe", settings("main"));
+    assertThat(result).containsEntry("local", "built").containsEntry("s3", "built");
+    ClassLoader defining = Class.forName(UserCodeResources.class.getName(), false, job.classLoader()).getClassLoader();
+    Set<ClassLoader> owned = identitySet(job.classLoader(), defining);
+    assertThat(threadsOf(owned)).isEmpty();
+    assertThat(shutdownHooksOf(owned)).isEmpty();
+    assertThat(mbeansOf(owned)).isEmpty();
+    WeakReference<ClassLoader> inner = new WeakReference<>(defining);
+    defining = null;
+    owned = null;
+    WeakReference<ClassLoader> wrapper = job.release(false);
+    assertThat(ChildFirstJob.collected(wrapper)).as("main()'s class loader collected").isTrue();
+    assertThat(ChildFirstJob.collected(inner)).isTrue();
+  }
+
+  /** Without afterMain(), main()'s class loader stays alive: what the test above guards. */
+  @Test
+  @Order(4)
+  void withoutAfterMainTheClassLoaderOfMainLeaks() throws Exception {
+    ChildFirstJob job = ChildFirstJob.create();
+    Map<String, String> settings = settings("main-unreleased");
+    settings.put("afterMain", "false");
+    job.run("io.tributary.delta.MainProbe", settings);
+    assertLeaksAndCleanUp(job);
+  }
+
+  /**
+   * Closes the job without its release hooks and checks that its class loader stays alive, held
+   * by threads and shutdown hooks; then releases it, so later tests run in a clean JVM.
+   */
+  private static void assertLeaksAndCleanUp(ChildFirstJob job) throws Exception {
     Class<?> resources = Class.forName(UserCodeResources.class.getName(), true, job.classLoader());
     // Loaded now, so that the clean-up below still works once the class loader is closed.
     for (Class<?> nested : resources.getDeclaredClasses()) {
       Class.forName(nested.getName(), true, job.classLoader());
     }
-    ClassLoader wrapper = job.classLoader();
-    Set<ClassLoader> owned = identitySet(wrapper, resources.getClassLoader());
+    Set<ClassLoader> owned = identitySet(job.classLoader(), resources.getClassLoader());
+    assertThat(threadsOf(owned)).isNotEmpty();
+    assertThat(shutdownHooksOf(owned)).isNotEmpty();
+    owned = null;
+    WeakReference<Class<?>> release = new WeakReference<>(resources);
+    resources = null;
     WeakReference<ClassLoader> ref = job.release(false);
-    try {
-      assertThat(ChildFirstJob.collected(ref)).isFalse();
-      assertThat(threadsOf(owned)).isNotEmpty();
-      assertThat(shutdownHooksOf(owned)).isNotEmpty();
-    } finally {
-      resources.getMethod("release", ClassLoader.class).invoke(null, wrapper);
-    }
+    assertThat(ChildFirstJob.collected(ref)).as("class loader collected although not released").isFalse();
+    release.get().getMethod("release", ClassLoader.class).invoke(null, ref.get());
   }
 
   private static Set<ClassLoader> identitySet(ClassLoader... loaders) {
