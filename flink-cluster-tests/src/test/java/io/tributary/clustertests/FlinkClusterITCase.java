@@ -244,10 +244,8 @@ class FlinkClusterITCase {
     List<String> leaks = new ArrayList<>();
     Set<String> reported = new java.util.HashSet<>();
     try {
-      JvmInspector.fullGc(tm);
-      JvmInspector.fullGc(jm);
-      tmMeta[0] = JvmInspector.metaspaceUsedMb(tm);
-      jmMeta[0] = JvmInspector.metaspaceUsedMb(jm);
+      tmMeta[0] = JvmInspector.settledMetaspaceUsedMb(tm);
+      jmMeta[0] = JvmInspector.settledMetaspaceUsedMb(jm);
       for (int cycle = 1; cycle <= RESUBMISSIONS; cycle++) {
         Deployment d = eventsJob("events-job s3 #" + cycle, S3.uri("resubmit-" + cycle), S3.hadoopConf(), stream);
         submit(d);
@@ -257,13 +255,11 @@ class FlinkClusterITCase {
             .isEqualTo("RUNNING");
         cluster.rest().cancel(d.jobId);
 
-        // The class histogram is a full GC, GC.run a second one: then metaspace holds what is strongly reachable.
+        // Full GCs until metaspace stops shrinking; then the class histogram (itself a full GC) counts loaders.
+        tmMeta[cycle] = JvmInspector.settledMetaspaceUsedMb(tm);
+        jmMeta[cycle] = JvmInspector.settledMetaspaceUsedMb(jm);
         int tmLoaders = JvmInspector.liveUserCodeClassLoaders(tm);
         int jmLoaders = JvmInspector.liveUserCodeClassLoaders(jm);
-        JvmInspector.fullGc(tm);
-        JvmInspector.fullGc(jm);
-        tmMeta[cycle] = JvmInspector.metaspaceUsedMb(tm);
-        jmMeta[cycle] = JvmInspector.metaspaceUsedMb(jm);
         List<JvmInspector.JvmThread> tmThreads = inspector.threads(tm);
         List<JvmInspector.JvmThread> jmThreads = inspector.threads(jm);
         // Threads running job code after the job was cancelled: definitely the job's.

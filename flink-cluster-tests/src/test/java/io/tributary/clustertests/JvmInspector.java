@@ -66,6 +66,25 @@ final class JvmInspector {
     jcmd(pid, "GC.run");
   }
 
+  /**
+   * Metaspace in use after full GCs, once it stops shrinking: a class loader whose last reference
+   * goes away only after finalization or a cleaner (so only at the next GC) is not counted as held.
+   */
+  static double settledMetaspaceUsedMb(long pid) throws Exception {
+    fullGc(pid);
+    double last = metaspaceUsedMb(pid);
+    for (int i = 0; i < 5; i++) {
+      Thread.sleep(1_000);
+      fullGc(pid);
+      double now = metaspaceUsedMb(pid);
+      if (now > last - 0.5) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
+  }
+
   /** Metaspace in use (class and non-class), in MB ({@code VM.metaspace}). */
   static double metaspaceUsedMb(long pid) throws Exception {
     String out = jcmd(pid, "VM.metaspace");
