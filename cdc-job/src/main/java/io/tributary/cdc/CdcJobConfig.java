@@ -42,6 +42,7 @@ public final class CdcJobConfig implements Serializable {
   private final String sinkIdPrefix;
   private final int parallelism;
   private final String uidPrefix;
+  private final boolean acceptSlotAhead;
   private final Map<String, String> sinkOptions;
   private final Map<String, String> debeziumOverrides;
 
@@ -62,6 +63,7 @@ public final class CdcJobConfig implements Serializable {
     this.sinkIdPrefix = p.get(CdcJobOptions.SINK_ID_PREFIX);
     this.parallelism = p.get(CdcJobOptions.PARALLELISM);
     this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
+    this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
     Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
     p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
     p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
@@ -104,6 +106,7 @@ public final class CdcJobConfig implements Serializable {
       }
     });
     check(problems, () -> params.get(CdcJobOptions.PUBLICATION_CREATE));
+    check(problems, () -> params.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD));
     List<TableName> tables = new ArrayList<>();
     check(problems, () -> {
       Set<TableName> seen = new LinkedHashSet<>();
@@ -259,6 +262,11 @@ public final class CdcJobConfig implements Serializable {
 
   public String uidPrefix() {
     return uidPrefix;
+  }
+
+  /** Whether a restore from state older than the slot may proceed; see {@link CdcJobOptions#RESTORE_ACCEPT_SLOT_AHEAD}. */
+  public boolean acceptSlotAhead() {
+    return acceptSlotAhead;
   }
 
   /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */

@@ -78,6 +78,13 @@ public final class CdcJobOptions {
           .withDescription("Parallelism of the Delta writers. The replication slot is read by one task; "
               + "above 1 rows are shipped to writers over the network.");
 
+  public static final ConfigOption<Boolean> RESTORE_ACCEPT_SLOT_AHEAD =
+      ConfigOptions.key("cdc.restore.accept-slot-ahead").booleanType().defaultValue(false)
+          .withDescription("A job restored from state older than its replication slot (an older checkpoint or "
+              + "savepoint, e.g. an automatic rollback) refuses to start, because the changes in between cannot be "
+              + "read again. true: start anyway, taking the changes up to the slot's position as already in the "
+              + "silver tables. Set it for one restart only, after checking that; see docs/reliability.md.");
+
   public static final ConfigOption<String> UID_PREFIX =
       ConfigOptions.key("cdc.uid-prefix").stringType().defaultValue("cdc")
           .withDescription("Prefix of the operator uids (state compatibility across upgrades).");

@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * lets Debezium create it with an exported snapshot and reads the tables in that snapshot while
  * holding the checkpoint lock: no checkpoint can complete mid-snapshot, so a failure during the
  * snapshot restarts it from scratch with nothing committed.
+ *
+ * <p><b>Restores from an older snapshot are refused.</b> Each checkpoint also records the slot
+ * position it lets the slot advance to (its <em>flush bound</em>). The slot never passes the bound
+ * of the latest completed checkpoint, so a restored job that finds the slot's {@code
+ * confirmed_flush_lsn} past its restored bound was restored from an older checkpoint or savepoint
+ * (e.g. Managed Flink's rollback): the changes in between cannot be read again. It stops with a
+ * {@link SlotAheadOfStateException} unless {@code cdc.restore.accept-slot-ahead} is set.
  */
 public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     implements CheckpointedFunction, CheckpointListener {
@@ -53,7 +60,12 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private final CdcJobConfig config;
 
   private transient ListState<Boolean> snapshotDoneState;
+  private transient ListState<Long> flushBoundState;
   private transient boolean snapshotDone;
+  /** The flush bound restored from state (null: none, e.g. state of an older version); see class doc. */
+  private transient Long restoredFlushBound;
+  /** The flush bound while no committable record has been seen in this run; guarded by the checkpoint lock. */
+  private transient Long flushBound;
   private transient volatile boolean running;
   private transient volatile PostgresConnectorTask task;
   private transient OffsetsContext taskContext;
@@ -74,12 +86,21 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   public void initializeState(FunctionInitializationContext context) throws Exception {
     snapshotDoneState =
         context.getOperatorStateStore().getListState(new ListStateDescriptor<>("snapshot-done", Types.BOOLEAN));
+    flushBoundState =
+        context.getOperatorStateStore().getListState(new ListStateDescriptor<>("slot-flush-bound", Types.LONG));
     snapshotDone = false;
+    restoredFlushBound = null;
     if (context.isRestored()) {
       for (Boolean b : snapshotDoneState.get()) {
         snapshotDone |= b;
       }
+      for (Long bound : flushBoundState.get()) {
+        if (bound != null && (restoredFlushBound == null || Long.compareUnsigned(bound, restoredFlushBound) > 0)) {
+          restoredFlushBound = bound;
+        }
+      }
     }
+    flushBound = snapshotDone ? restoredFlushBound : null;
     pendingCommits = new TreeMap<>();
     completedCheckpoint = Long.MIN_VALUE;
     transaction = new ArrayList<>();
@@ -99,6 +120,9 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
         throw new IllegalStateException("Replication slot " + config.slotName() + " no longer exists, so the changes "
             + "since the restored checkpoint are gone; start the job without state (new snapshot) to recover");
       }
+      if (snapshotDone) {
+        checkSlotNotAhead(jdbc);
+      }
       if (!snapshotDone) {
         // No state: whatever the slot holds is not ours to resume from. Snapshot afresh.
         if (ReplicationAdmin.dropSlot(jdbc, config.slotName(), 60_000)) {
@@ -109,6 +133,14 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
           snapshotDone ? "streaming from the slot's confirmed position " + ReplicationAdmin.slotPosition(jdbc, config.slotName())
               : "initial snapshot", config.slotName());
       task = startTask(DebeziumSettings.forSource(config, config.tables(), !snapshotDone));
+      if (flushBound == null) {
+        // A new slot (Debezium created it in start()) or state without a bound: the slot's
+        // position now is where it stands until this run's first checkpoint flushes it.
+        java.util.OptionalLong position = ReplicationAdmin.confirmedFlushLsn(jdbc, config.slotName());
+        synchronized (lock) {
+          flushBound = position.isPresent() ? position.getAsLong() : null;
+        }
+      }
       if (!snapshotDone) {
         synchronized (lock) {
           while (running && !snapshotDone) {
@@ -129,6 +161,28 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     } finally {
       stopTask();
     }
+  }
+
+  /**
+   * Refuses a restore from state older than the slot (see class doc), unless the operator accepted
+   * it with {@code cdc.restore.accept-slot-ahead}.
+   */
+  private void checkSlotNotAhead(Connection jdbc) throws java.sql.SQLException {
+    java.util.OptionalLong slot = ReplicationAdmin.confirmedFlushLsn(jdbc, config.slotName());
+    if (restoredFlushBound == null) {
+      LOG.warn("Restored state records no slot flush bound (written by an older version): cannot check that it is "
+          + "not older than slot {}", config.slotName());
+      return;
+    }
+    if (!slot.isPresent() || Long.compareUnsigned(slot.getAsLong(), restoredFlushBound) <= 0) {
+      return;
+    }
+    SlotAheadOfStateException e = new SlotAheadOfStateException(config.slotName(), slot.getAsLong(), restoredFlushBound);
+    if (!config.acceptSlotAhead()) {
+      throw e;
+    }
+    LOG.warn("{} Continuing because {} is true: changes up to {} are taken as already in the silver tables",
+        e.getMessage(), CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD.key(), Lsns.format(slot.getAsLong()));
   }
 
   private PostgresConnectorTask startTask(Map<String, String> props) {
@@ -225,6 +279,18 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     return ((Number) lsn).longValue();
   }
 
+  /**
+   * The LSN Debezium flushes to the slot for {@code offset} (its {@code commitOffset}): the last
+   * commit LSN, else the last completely processed LSN; 0 when the offset has neither.
+   */
+  static long flushLsn(Map<String, ?> offset) {
+    Object lsn = offset == null ? null : offset.get("lsn_commit");
+    if (lsn == null && offset != null) {
+      lsn = offset.get("lsn_proc");
+    }
+    return lsn == null ? 0L : ((Number) lsn).longValue();
+  }
+
   /** Flushes the slot to the newest completed checkpoint's position (on this thread: Debezium's task is not thread-safe). */
   private void commitCompletedCheckpoints(Object lock) throws InterruptedException {
     SourceRecord toCommit = null;
@@ -259,6 +325,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       throw new IllegalStateException("Initial snapshot incomplete (" + snapshotSeq + " rows); no checkpoint until it is done");
     }
     snapshotDoneState.update(Collections.singletonList(snapshotDone));
+    Long bound = lastCommittable != null ? Long.valueOf(flushLsn(lastCommittable.sourceOffset())) : flushBound;
+    flushBoundState.update(bound == null ? Collections.emptyList() : Collections.singletonList(bound));
     pendingCommits.put(context.getCheckpointId(), lastCommittable);
   }
 

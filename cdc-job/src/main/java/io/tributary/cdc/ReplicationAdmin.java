@@ -142,6 +142,20 @@ public final class ReplicationAdmin {
     }
   }
 
+  /** The slot's {@code confirmed_flush_lsn}, or empty when the slot is absent or has none yet. */
+  public static java.util.OptionalLong confirmedFlushLsn(Connection c, String slot) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+      st.setString(1, slot);
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next() || rs.getString(1) == null) {
+          return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(Lsns.parse(rs.getString(1)));
+      }
+    }
+  }
+
   /** Whether the slot exists. */
   public static boolean slotExists(Connection c, String slot) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
