@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * holding the checkpoint lock: no checkpoint can complete mid-snapshot, so a failure during the
  * snapshot restarts it from scratch with nothing committed.
  *
+ * <p><b>Re-snapshots keep the current state right.</b> Before a new snapshot the source reads the
+ * keys each silver table currently shows ({@link SilverCurrentKeys}); a key the snapshot does not
+ * have was deleted while no job read the slot, and gets a delete row at the snapshot's position,
+ * after its rows and before any streamed change. So {@code <table>_current} equals the
+ * PostgreSQL table again once the snapshot is committed.
+ *
  * <p><b>Restores from an older snapshot are refused.</b> Each checkpoint also records the slot
  * position it lets the slot advance to (its <em>flush bound</em>). The slot never passes the bound
  * of the latest completed checkpoint, so a restored job that finds the slot's {@code
@@ -77,6 +83,10 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private transient volatile long completedCheckpoint;
   private transient List<SourceRecord> transaction;
   private transient long snapshotSeq;
+  /** Per table, the keys its silver table showed before this snapshot and the snapshot has not (yet) read. */
+  private transient Map<TableName, java.util.Set<SilverCurrentKeys.Key>> staleKeys;
+  /** The position of this run's snapshot rows (the slot's consistent point); 0 while unknown. */
+  private transient long snapshotLsn;
 
   public PostgresCdcSource(CdcJobConfig config) {
     this.config = config;
@@ -128,6 +138,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
         if (ReplicationAdmin.dropSlot(jdbc, config.slotName(), 60_000)) {
           LOG.warn("Job started without state: dropped the existing slot {} and takes a new snapshot", config.slotName());
         }
+        staleKeys = readCurrentKeys();
       }
       LOG.info("Starting Debezium for {} ({}), slot {}", config.tables(),
           snapshotDone ? "streaming from the slot's confirmed position " + ReplicationAdmin.slotPosition(jdbc, config.slotName())
@@ -161,6 +172,59 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     } finally {
       stopTask();
     }
+  }
+
+  /** The keys every silver table shows now (tables that cannot be reconciled are left out, with a warning). */
+  private Map<TableName, java.util.Set<SilverCurrentKeys.Key>> readCurrentKeys() {
+    Map<TableName, java.util.Set<SilverCurrentKeys.Key>> out = new HashMap<>();
+    for (TableName t : config.tables()) {
+      Map<String, String> options = new HashMap<>(config.sinkOptions());
+      options.put("table.path", config.tablePath(t));
+      options.put("sink.id", config.sinkId(t));
+      io.tributary.delta.DeltaSinkConfig sink = io.tributary.delta.DeltaSinkConfig.fromMap(options);
+      List<String> why = new ArrayList<>();
+      long start = System.nanoTime();
+      java.util.Set<SilverCurrentKeys.Key> keys =
+          SilverCurrentKeys.read(sink.tablePath(), sink.hadoopConfiguration(), schemas.schema(t), why);
+      if (!why.isEmpty()) {
+        LOG.warn("The new snapshot of {} cannot write deletes for rows deleted since the last run ({}): its current "
+            + "state may keep them", t, String.join("; ", why));
+        continue;
+      }
+      LOG.info("{} currently shows {} keys (read in {} ms); those the new snapshot lacks get a delete", t, keys.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      out.put(t, keys);
+    }
+    return out;
+  }
+
+  /**
+   * Ends the initial snapshot (once): writes a delete for every key the silver tables showed and
+   * the snapshot did not read, positioned after the snapshot's rows and before any streamed change.
+   */
+  private void endSnapshot(SourceContext<SilverRow> ctx) {
+    if (snapshotDone) {
+      return;
+    }
+    snapshotDone = true;
+    if (staleKeys == null) {
+      return;
+    }
+    long lsn = snapshotLsn != 0 ? snapshotLsn : (flushBound == null ? 0L : flushBound);
+    long now = System.currentTimeMillis();
+    for (Map.Entry<TableName, java.util.Set<SilverCurrentKeys.Key>> e : staleKeys.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      if (lsn == 0) {
+        throw new IllegalStateException("No snapshot position known for the deletes of " + e.getKey());
+      }
+      for (SilverCurrentKeys.Key key : e.getValue()) {
+        ctx.collect(schemas.snapshotDelete(e.getKey(), key.values(), lsn, snapshotSeq++, now));
+      }
+      LOG.info("New snapshot: {} keys of {} are gone from PostgreSQL; wrote a delete for each", e.getValue().size(), e.getKey());
+    }
+    staleKeys = null;
   }
 
   /**
@@ -206,6 +270,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     String topic = record.topic();
     Object value = record.value();
     if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
+      endSnapshot(ctx);
       Struct v = (Struct) value;
       if ("END".equals(v.getString("status")) && !transaction.isEmpty()) {
         emitTransaction(commitLsn(record), ctx);
@@ -213,7 +278,6 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       if (transaction.isEmpty()) {
         lastCommittable = record;
       }
-      snapshotDone = true;
       return;
     }
     if (!(value instanceof Struct) || ((Struct) value).schema().field("op") == null
@@ -221,8 +285,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       // Heartbeats and (non-transactional) logical decoding messages: positions only. The
       // heartbeat query's message is what lets an idle slot advance.
       if (transaction.isEmpty() && !isSnapshotOffset(record)) {
+        endSnapshot(ctx);
         lastCommittable = record;
-        snapshotDone = true;
       }
       return;
     }
@@ -232,16 +296,23 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     boolean snapshotRecord = snapshot != null && !"false".equals(snapshot) && !snapshotDone;
     if (snapshotRecord) {
       Long lsn = (Long) source.get("lsn");
+      if (lsn != null) {
+        snapshotLsn = lsn;
+      }
       SilverRow row = schemas.convert(tableOf(source), envelope, lsn == null ? 0L : lsn, snapshotSeq++, System.currentTimeMillis());
       if (row != null) {
         ctx.collect(row);
+        java.util.Set<SilverCurrentKeys.Key> stale = staleKeys == null ? null : staleKeys.get(row.table());
+        if (stale != null) {
+          stale.remove(SilverCurrentKeys.Key.of(row));
+        }
       }
       if ("last".equals(snapshot)) {
-        snapshotDone = true;
+        endSnapshot(ctx);
       }
       return;
     }
-    snapshotDone = true;
+    endSnapshot(ctx);
     transaction.add(record);
   }
 
