@@ -48,14 +48,19 @@ public final class ReplicationAdmin {
 
   /** A JDBC connection as the configured user. */
   public static Connection connect(CdcJobConfig config) throws SQLException {
-    Properties props = new Properties();
+    Properties props = PostgresTls.jdbcProperties(config);
     props.setProperty("user", config.user());
     if (config.password() != null) {
       props.setProperty("password", config.password().reveal());
     }
     props.setProperty("ApplicationName", "tributary-cdc-job");
     props.setProperty("connectTimeout", "30");
-    Connection c = DRIVER.connect(config.jdbcUrl(), props);
+    Connection c;
+    try {
+      c = DRIVER.connect(config.jdbcUrl(), props);
+    } catch (SQLException e) {
+      throw TlsFailures.explain(e, config);
+    }
     if (c == null) {
       throw new SQLException("Not a PostgreSQL JDBC URL (jdbc:postgresql://...)", "08001");
     }
