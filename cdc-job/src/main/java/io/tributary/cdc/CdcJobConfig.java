@@ -25,12 +25,17 @@ import java.util.regex.Pattern;
 public final class CdcJobConfig implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /** libpq's sslmode values, weakest first. */
+  static final List<String> SSL_MODES =
+      Collections.unmodifiableList(java.util.Arrays.asList("disable", "allow", "prefer", "require", "verify-ca", "verify-full"));
 
   private final String host;
   private final int port;
   private final String database;
   private final String user;
   private final Secret password;
+  private final String sslMode;
+  private final String sslRootCert;
   private final List<TableName> tables;
   private final String slotName;
   private final String publicationName;
@@ -42,6 +47,7 @@ public final class CdcJobConfig implements Serializable {
   private final String sinkIdPrefix;
   private final int parallelism;
   private final String uidPrefix;
+  private final boolean acceptSlotAhead;
   private final Map<String, String> sinkOptions;
   private final Map<String, String> debeziumOverrides;
 
@@ -51,6 +57,9 @@ public final class CdcJobConfig implements Serializable {
     this.database = p.get(CdcJobOptions.POSTGRES_DATABASE);
     this.user = p.get(CdcJobOptions.POSTGRES_USER);
     this.password = password;
+    this.sslMode = p.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
+    String rootCert = p.raw(CdcJobOptions.POSTGRES_SSLROOTCERT.key());
+    this.sslRootCert = rootCert == null || rootCert.trim().isEmpty() ? null : rootCert.trim();
     this.tables = Collections.unmodifiableList(tables);
     this.slotName = p.get(CdcJobOptions.SLOT_NAME);
     this.publicationName = p.get(CdcJobOptions.PUBLICATION_NAME);
@@ -62,6 +71,7 @@ public final class CdcJobConfig implements Serializable {
     this.sinkIdPrefix = p.get(CdcJobOptions.SINK_ID_PREFIX);
     this.parallelism = p.get(CdcJobOptions.PARALLELISM);
     this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
+    this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
     Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
     p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
     p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
@@ -104,6 +114,21 @@ public final class CdcJobConfig implements Serializable {
       }
     });
     check(problems, () -> params.get(CdcJobOptions.PUBLICATION_CREATE));
+    check(problems, () -> {
+      String mode = params.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
+      String rootCert = params.raw(CdcJobOptions.POSTGRES_SSLROOTCERT.key());
+      boolean hasRootCert = rootCert != null && !rootCert.trim().isEmpty();
+      if (!SSL_MODES.contains(mode)) {
+        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + " must be one of " + SSL_MODES + ", was '" + mode + "'");
+      } else if (mode.startsWith("verify-") && !hasRootCert) {
+        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + "=" + mode + " needs " + CdcJobOptions.POSTGRES_SSLROOTCERT.key()
+            + " (the CA bundle that signs the server's certificate; for RDS the RDS CA bundle)");
+      } else if (hasRootCert && !mode.startsWith("verify-")) {
+        problems.add(CdcJobOptions.POSTGRES_SSLROOTCERT.key() + " is only used with " + CdcJobOptions.POSTGRES_SSLMODE.key()
+            + " verify-ca or verify-full, but the mode is " + mode + ": the certificate would not be checked");
+      }
+    });
+    check(problems, () -> params.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD));
     List<TableName> tables = new ArrayList<>();
     check(problems, () -> {
       Set<TableName> seen = new LinkedHashSet<>();
@@ -202,6 +227,16 @@ public final class CdcJobConfig implements Serializable {
     return password;
   }
 
+  /** The sslmode of every PostgreSQL session (libpq values, lower case). */
+  public String sslMode() {
+    return sslMode;
+  }
+
+  /** Where the CA bundle is ({@link CdcJobOptions#POSTGRES_SSLROOTCERT}), or null. */
+  public String sslRootCert() {
+    return sslRootCert;
+  }
+
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
@@ -261,6 +296,11 @@ public final class CdcJobConfig implements Serializable {
     return uidPrefix;
   }
 
+  /** Whether a restore from state older than the slot may proceed; see {@link CdcJobOptions#RESTORE_ACCEPT_SLOT_AHEAD}. */
+  public boolean acceptSlotAhead() {
+    return acceptSlotAhead;
+  }
+
   /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */
   public Map<String, String> sinkOptions() {
     return sinkOptions;
@@ -273,7 +313,7 @@ public final class CdcJobConfig implements Serializable {
   @Override
   public String toString() {
     return "CdcJobConfig{postgres=" + user + "@" + host + ":" + port + "/" + database
-        + ", password=" + (password == null ? "none" : password.toString())
+        + ", password=" + (password == null ? "none" : password.toString()) + ", sslmode=" + sslMode
         + ", tables=" + tables + ", slot=" + slotName + ", publication=" + publicationName
         + ", eventTime=" + eventTimeColumns + ", lake=" + lakePath + ", parallelism=" + parallelism + "}";
   }

@@ -31,6 +31,20 @@ public final class CdcJobOptions {
       ConfigOptions.key("postgres.user").stringType().noDefaultValue()
           .withDescription("User with the REPLICATION attribute and SELECT on the captured tables (required).");
 
+  public static final ConfigOption<String> POSTGRES_SSLMODE =
+      ConfigOptions.key("postgres.sslmode").stringType().defaultValue("prefer")
+          .withDescription("TLS of every PostgreSQL session (replication and queries), as in libpq: disable, allow, "
+              + "prefer, require, verify-ca, verify-full. Production: verify-full with postgres.sslrootcert (for RDS, "
+              + "the RDS CA bundle): only verify-full checks both the certificate chain and the host name. The "
+              + "default prefer encrypts when the server offers TLS but accepts any certificate.");
+
+  public static final ConfigOption<String> POSTGRES_SSLROOTCERT =
+      ConfigOptions.key("postgres.sslrootcert").stringType().noDefaultValue()
+          .withDescription("PEM file of the CA certificates that sign the server's certificate (required for "
+              + "verify-ca and verify-full): a local path, classpath:<resource> (a file packed into the job jar), "
+              + "or a Hadoop file system URI such as s3://bucket/certs/global-bundle.pem (read with the job's "
+              + "hadoop.* options), copied to a local file at start.");
+
   public static final ConfigOption<String> TABLES =
       ConfigOptions.key("cdc.tables").stringType().defaultValue("public.orders")
           .withDescription("Comma-separated tables to capture, schema.table (schema defaults to public).");
@@ -77,6 +91,13 @@ public final class CdcJobOptions {
       ConfigOptions.key("parallelism").intType().defaultValue(1)
           .withDescription("Parallelism of the Delta writers. The replication slot is read by one task; "
               + "above 1 rows are shipped to writers over the network.");
+
+  public static final ConfigOption<Boolean> RESTORE_ACCEPT_SLOT_AHEAD =
+      ConfigOptions.key("cdc.restore.accept-slot-ahead").booleanType().defaultValue(false)
+          .withDescription("A job restored from state older than its replication slot (an older checkpoint or "
+              + "savepoint, e.g. an automatic rollback) refuses to start, because the changes in between cannot be "
+              + "read again. true: start anyway, taking the changes up to the slot's position as already in the "
+              + "silver tables. Set it for one restart only, after checking that; see docs/reliability.md.");
 
   public static final ConfigOption<String> UID_PREFIX =
       ConfigOptions.key("cdc.uid-prefix").stringType().defaultValue("cdc")

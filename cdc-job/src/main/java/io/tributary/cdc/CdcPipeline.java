@@ -100,6 +100,10 @@ public final class CdcPipeline {
       Map<String, String> options = new LinkedHashMap<>(config.sinkOptions());
       options.put("table.path", config.tablePath(table));
       options.put("sink.id", config.sinkId(table));
+      if (config.acceptSlotAhead()) {
+        // The operator accepted the rollback; the sinks then see the same older restore.
+        options.put(io.tributary.delta.DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT.key(), "true");
+      }
       SilverSchema schema = e.getValue();
       if (!schema.source().primaryKey().isEmpty()) {
         // Readers derive the current state by this key (tributary query's <table>_current views).

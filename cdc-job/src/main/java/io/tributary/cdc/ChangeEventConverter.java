@@ -113,6 +113,35 @@ public final class ChangeEventConverter implements Serializable {
     return new SilverRow(schema, commitLsn, seq, values);
   }
 
+  /**
+   * A delete written by a re-snapshot for a key the silver table still shows but the new snapshot
+   * does not have (deleted while the job was not reading the slot): the key columns, the rest null,
+   * {@code op = 'd'}, positioned at the snapshot's LSN after its rows. Its commit time is the
+   * snapshot's ({@code etlMillis}): the real delete time is unknown.
+   *
+   * @param key the primary key values, in {@link SourceTable#primaryKey()} order
+   */
+  public SilverRow snapshotDelete(Object[] key, long snapshotLsn, long seq, long etlMillis) {
+    Object[] values = new Object[schema.width()];
+    List<String> pk = schema.source().primaryKey();
+    for (int i = 0; i < pk.size(); i++) {
+      values[schema.source().indexOf(pk.get(i))] = key[i];
+    }
+    TimestampData ts = TimestampData.fromEpochMillis(etlMillis);
+    int base = schema.sourceColumnCount();
+    values[base] = StringData.fromString("d");
+    values[base + 1] = snapshotLsn;
+    values[base + 2] = snapshotLsn;
+    values[base + 3] = seq;
+    values[base + 4] = null;
+    values[base + 5] = ts;
+    values[base + 6] = true;
+    values[base + 7] = ts;
+    values[base + 8] = eventDate(values, ts);
+    values[base + 9] = StringData.fromString(filenamePrefix + Lsns.format(snapshotLsn));
+    return new SilverRow(schema, snapshotLsn, seq, values);
+  }
+
   private Object value(SourceTable.Column column, Struct image, Struct previous) {
     if (image == null) {
       return null;

@@ -35,6 +35,7 @@ public final class DebeziumSettings {
       p.put("database.password", config.password().reveal());
     }
     p.put("database.dbname", config.database());
+    p.putAll(PostgresTls.debeziumProperties(config));
     p.put("plugin.name", "pgoutput");
     p.put("slot.name", config.slotName());
     p.put("slot.drop.on.stop", "false");

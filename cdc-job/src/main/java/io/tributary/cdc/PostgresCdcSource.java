@@ -44,6 +44,19 @@ import org.slf4j.LoggerFactory;
  * lets Debezium create it with an exported snapshot and reads the tables in that snapshot while
  * holding the checkpoint lock: no checkpoint can complete mid-snapshot, so a failure during the
  * snapshot restarts it from scratch with nothing committed.
+ *
+ * <p><b>Re-snapshots keep the current state right.</b> Before a new snapshot the source reads the
+ * keys each silver table currently shows ({@link SilverCurrentKeys}); a key the snapshot does not
+ * have was deleted while no job read the slot, and gets a delete row at the snapshot's position,
+ * after its rows and before any streamed change. So {@code <table>_current} equals the
+ * PostgreSQL table again once the snapshot is committed.
+ *
+ * <p><b>Restores from an older snapshot are refused.</b> Each checkpoint also records the slot
+ * position it lets the slot advance to (its <em>flush bound</em>). The slot never passes the bound
+ * of the latest completed checkpoint, so a restored job that finds the slot's {@code
+ * confirmed_flush_lsn} past its restored bound was restored from an older checkpoint or savepoint
+ * (e.g. Managed Flink's rollback): the changes in between cannot be read again. It stops with a
+ * {@link SlotAheadOfStateException} unless {@code cdc.restore.accept-slot-ahead} is set.
  */
 public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     implements CheckpointedFunction, CheckpointListener {
@@ -53,7 +66,12 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private final CdcJobConfig config;
 
   private transient ListState<Boolean> snapshotDoneState;
+  private transient ListState<Long> flushBoundState;
   private transient boolean snapshotDone;
+  /** The flush bound restored from state (null: none, e.g. state of an older version); see class doc. */
+  private transient Long restoredFlushBound;
+  /** The flush bound while no committable record has been seen in this run; guarded by the checkpoint lock. */
+  private transient Long flushBound;
   private transient volatile boolean running;
   private transient volatile PostgresConnectorTask task;
   private transient OffsetsContext taskContext;
@@ -65,6 +83,10 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private transient volatile long completedCheckpoint;
   private transient List<SourceRecord> transaction;
   private transient long snapshotSeq;
+  /** Per table, the keys its silver table showed before this snapshot and the snapshot has not (yet) read. */
+  private transient Map<TableName, java.util.Set<SilverCurrentKeys.Key>> staleKeys;
+  /** The position of this run's snapshot rows (the slot's consistent point); 0 while unknown. */
+  private transient long snapshotLsn;
 
   public PostgresCdcSource(CdcJobConfig config) {
     this.config = config;
@@ -74,12 +96,21 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   public void initializeState(FunctionInitializationContext context) throws Exception {
     snapshotDoneState =
         context.getOperatorStateStore().getListState(new ListStateDescriptor<>("snapshot-done", Types.BOOLEAN));
+    flushBoundState =
+        context.getOperatorStateStore().getListState(new ListStateDescriptor<>("slot-flush-bound", Types.LONG));
     snapshotDone = false;
+    restoredFlushBound = null;
     if (context.isRestored()) {
       for (Boolean b : snapshotDoneState.get()) {
         snapshotDone |= b;
       }
+      for (Long bound : flushBoundState.get()) {
+        if (bound != null && (restoredFlushBound == null || Long.compareUnsigned(bound, restoredFlushBound) > 0)) {
+          restoredFlushBound = bound;
+        }
+      }
     }
+    flushBound = snapshotDone ? restoredFlushBound : null;
     pendingCommits = new TreeMap<>();
     completedCheckpoint = Long.MIN_VALUE;
     transaction = new ArrayList<>();
@@ -99,16 +130,28 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
         throw new IllegalStateException("Replication slot " + config.slotName() + " no longer exists, so the changes "
             + "since the restored checkpoint are gone; start the job without state (new snapshot) to recover");
       }
+      if (snapshotDone) {
+        checkSlotNotAhead(jdbc);
+      }
       if (!snapshotDone) {
         // No state: whatever the slot holds is not ours to resume from. Snapshot afresh.
         if (ReplicationAdmin.dropSlot(jdbc, config.slotName(), 60_000)) {
           LOG.warn("Job started without state: dropped the existing slot {} and takes a new snapshot", config.slotName());
         }
+        staleKeys = readCurrentKeys();
       }
       LOG.info("Starting Debezium for {} ({}), slot {}", config.tables(),
           snapshotDone ? "streaming from the slot's confirmed position " + ReplicationAdmin.slotPosition(jdbc, config.slotName())
               : "initial snapshot", config.slotName());
       task = startTask(DebeziumSettings.forSource(config, config.tables(), !snapshotDone));
+      if (flushBound == null) {
+        // A new slot (Debezium created it in start()) or state without a bound: the slot's
+        // position now is where it stands until this run's first checkpoint flushes it.
+        java.util.OptionalLong position = ReplicationAdmin.confirmedFlushLsn(jdbc, config.slotName());
+        synchronized (lock) {
+          flushBound = position.isPresent() ? position.getAsLong() : null;
+        }
+      }
       if (!snapshotDone) {
         synchronized (lock) {
           while (running && !snapshotDone) {
@@ -129,6 +172,81 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     } finally {
       stopTask();
     }
+  }
+
+  /** The keys every silver table shows now (tables that cannot be reconciled are left out, with a warning). */
+  private Map<TableName, java.util.Set<SilverCurrentKeys.Key>> readCurrentKeys() {
+    Map<TableName, java.util.Set<SilverCurrentKeys.Key>> out = new HashMap<>();
+    for (TableName t : config.tables()) {
+      Map<String, String> options = new HashMap<>(config.sinkOptions());
+      options.put("table.path", config.tablePath(t));
+      options.put("sink.id", config.sinkId(t));
+      io.tributary.delta.DeltaSinkConfig sink = io.tributary.delta.DeltaSinkConfig.fromMap(options);
+      List<String> why = new ArrayList<>();
+      long start = System.nanoTime();
+      java.util.Set<SilverCurrentKeys.Key> keys =
+          SilverCurrentKeys.read(sink.tablePath(), sink.hadoopConfiguration(), schemas.schema(t), why);
+      if (!why.isEmpty()) {
+        LOG.warn("The new snapshot of {} cannot write deletes for rows deleted since the last run ({}): its current "
+            + "state may keep them", t, String.join("; ", why));
+        continue;
+      }
+      LOG.info("{} currently shows {} keys (read in {} ms); those the new snapshot lacks get a delete", t, keys.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      out.put(t, keys);
+    }
+    return out;
+  }
+
+  /**
+   * Ends the initial snapshot (once): writes a delete for every key the silver tables showed and
+   * the snapshot did not read, positioned after the snapshot's rows and before any streamed change.
+   */
+  private void endSnapshot(SourceContext<SilverRow> ctx) {
+    if (snapshotDone) {
+      return;
+    }
+    snapshotDone = true;
+    if (staleKeys == null) {
+      return;
+    }
+    long lsn = snapshotLsn != 0 ? snapshotLsn : (flushBound == null ? 0L : flushBound);
+    long now = System.currentTimeMillis();
+    for (Map.Entry<TableName, java.util.Set<SilverCurrentKeys.Key>> e : staleKeys.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      if (lsn == 0) {
+        throw new IllegalStateException("No snapshot position known for the deletes of " + e.getKey());
+      }
+      for (SilverCurrentKeys.Key key : e.getValue()) {
+        ctx.collect(schemas.snapshotDelete(e.getKey(), key.values(), lsn, snapshotSeq++, now));
+      }
+      LOG.info("New snapshot: {} keys of {} are gone from PostgreSQL; wrote a delete for each", e.getValue().size(), e.getKey());
+    }
+    staleKeys = null;
+  }
+
+  /**
+   * Refuses a restore from state older than the slot (see class doc), unless the operator accepted
+   * it with {@code cdc.restore.accept-slot-ahead}.
+   */
+  private void checkSlotNotAhead(Connection jdbc) throws java.sql.SQLException {
+    java.util.OptionalLong slot = ReplicationAdmin.confirmedFlushLsn(jdbc, config.slotName());
+    if (restoredFlushBound == null) {
+      LOG.warn("Restored state records no slot flush bound (written by an older version): cannot check that it is "
+          + "not older than slot {}", config.slotName());
+      return;
+    }
+    if (!slot.isPresent() || Long.compareUnsigned(slot.getAsLong(), restoredFlushBound) <= 0) {
+      return;
+    }
+    SlotAheadOfStateException e = new SlotAheadOfStateException(config.slotName(), slot.getAsLong(), restoredFlushBound);
+    if (!config.acceptSlotAhead()) {
+      throw e;
+    }
+    LOG.warn("{} Continuing because {} is true: changes up to {} are taken as already in the silver tables",
+        e.getMessage(), CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD.key(), Lsns.format(slot.getAsLong()));
   }
 
   private PostgresConnectorTask startTask(Map<String, String> props) {
@@ -152,6 +270,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     String topic = record.topic();
     Object value = record.value();
     if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
+      endSnapshot(ctx);
       Struct v = (Struct) value;
       if ("END".equals(v.getString("status")) && !transaction.isEmpty()) {
         emitTransaction(commitLsn(record), ctx);
@@ -159,7 +278,6 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       if (transaction.isEmpty()) {
         lastCommittable = record;
       }
-      snapshotDone = true;
       return;
     }
     if (!(value instanceof Struct) || ((Struct) value).schema().field("op") == null
@@ -167,8 +285,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       // Heartbeats and (non-transactional) logical decoding messages: positions only. The
       // heartbeat query's message is what lets an idle slot advance.
       if (transaction.isEmpty() && !isSnapshotOffset(record)) {
+        endSnapshot(ctx);
         lastCommittable = record;
-        snapshotDone = true;
       }
       return;
     }
@@ -178,16 +296,23 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     boolean snapshotRecord = snapshot != null && !"false".equals(snapshot) && !snapshotDone;
     if (snapshotRecord) {
       Long lsn = (Long) source.get("lsn");
+      if (lsn != null) {
+        snapshotLsn = lsn;
+      }
       SilverRow row = schemas.convert(tableOf(source), envelope, lsn == null ? 0L : lsn, snapshotSeq++, System.currentTimeMillis());
       if (row != null) {
         ctx.collect(row);
+        java.util.Set<SilverCurrentKeys.Key> stale = staleKeys == null ? null : staleKeys.get(row.table());
+        if (stale != null) {
+          stale.remove(SilverCurrentKeys.Key.of(row));
+        }
       }
       if ("last".equals(snapshot)) {
-        snapshotDone = true;
+        endSnapshot(ctx);
       }
       return;
     }
-    snapshotDone = true;
+    endSnapshot(ctx);
     transaction.add(record);
   }
 
@@ -225,6 +350,18 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     return ((Number) lsn).longValue();
   }
 
+  /**
+   * The LSN Debezium flushes to the slot for {@code offset} (its {@code commitOffset}): the last
+   * commit LSN, else the last completely processed LSN; 0 when the offset has neither.
+   */
+  static long flushLsn(Map<String, ?> offset) {
+    Object lsn = offset == null ? null : offset.get("lsn_commit");
+    if (lsn == null && offset != null) {
+      lsn = offset.get("lsn_proc");
+    }
+    return lsn == null ? 0L : ((Number) lsn).longValue();
+  }
+
   /** Flushes the slot to the newest completed checkpoint's position (on this thread: Debezium's task is not thread-safe). */
   private void commitCompletedCheckpoints(Object lock) throws InterruptedException {
     SourceRecord toCommit = null;
@@ -259,6 +396,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       throw new IllegalStateException("Initial snapshot incomplete (" + snapshotSeq + " rows); no checkpoint until it is done");
     }
     snapshotDoneState.update(Collections.singletonList(snapshotDone));
+    Long bound = lastCommittable != null ? Long.valueOf(flushLsn(lastCommittable.sourceOffset())) : flushBound;
+    flushBoundState.update(bound == null ? Collections.emptyList() : Collections.singletonList(bound));
     pendingCommits.put(context.getCheckpointId(), lastCommittable);
   }
 

@@ -48,14 +48,19 @@ public final class ReplicationAdmin {
 
   /** A JDBC connection as the configured user. */
   public static Connection connect(CdcJobConfig config) throws SQLException {
-    Properties props = new Properties();
+    Properties props = PostgresTls.jdbcProperties(config);
     props.setProperty("user", config.user());
     if (config.password() != null) {
       props.setProperty("password", config.password().reveal());
     }
     props.setProperty("ApplicationName", "tributary-cdc-job");
     props.setProperty("connectTimeout", "30");
-    Connection c = DRIVER.connect(config.jdbcUrl(), props);
+    Connection c;
+    try {
+      c = DRIVER.connect(config.jdbcUrl(), props);
+    } catch (SQLException e) {
+      throw TlsFailures.explain(e, config);
+    }
     if (c == null) {
       throw new SQLException("Not a PostgreSQL JDBC URL (jdbc:postgresql://...)", "08001");
     }
@@ -138,6 +143,20 @@ public final class ReplicationAdmin {
       st.setString(1, slot);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getString(1) : "absent";
+      }
+    }
+  }
+
+  /** The slot's {@code confirmed_flush_lsn}, or empty when the slot is absent or has none yet. */
+  public static java.util.OptionalLong confirmedFlushLsn(Connection c, String slot) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+      st.setString(1, slot);
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next() || rs.getString(1) == null) {
+          return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(Lsns.parse(rs.getString(1)));
       }
     }
   }

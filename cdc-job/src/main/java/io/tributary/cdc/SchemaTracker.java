@@ -44,6 +44,16 @@ final class SchemaTracker {
     return new SilverSchema(source.get(), version);
   }
 
+  /** The current silver schema of a captured table. */
+  SilverSchema schema(TableName table) {
+    return converters.get(table).schema();
+  }
+
+  /** See {@link ChangeEventConverter#snapshotDelete}. */
+  SilverRow snapshotDelete(TableName table, Object[] key, long snapshotLsn, long seq, long etlMillis) {
+    return converters.get(table).snapshotDelete(key, snapshotLsn, seq, etlMillis);
+  }
+
   /** Converts one event of {@code table}; null for non-row operations and tables not captured. */
   SilverRow convert(TableName table, Struct envelope, long commitLsn, long seq, long etlMillis) throws SQLException {
     ChangeEventConverter converter = converters.get(table);

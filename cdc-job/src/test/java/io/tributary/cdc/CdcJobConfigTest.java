@@ -64,4 +64,41 @@ class CdcJobConfigTest {
         .hasMessageContaining("not a table name")
         .hasMessageContaining("parallelism must be at least 1");
   }
+
+  @Test
+  void tlsModesAreValidatedAndReachBothConnections() throws Exception {
+    assertThat(CdcJobConfig.from(JobParameters.of(minimal()), NO_SECRETS).sslMode()).isEqualTo("prefer");
+    Map<String, String> noBundle = minimal();
+    noBundle.put("postgres.sslmode", "verify-full");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(noBundle), NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("postgres.sslmode=verify-full needs postgres.sslrootcert");
+    Map<String, String> unknown = minimal();
+    unknown.put("postgres.sslmode", "verify");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(unknown), NO_SECRETS))
+        .hasMessageContaining("postgres.sslmode must be one of [disable, allow, prefer, require, verify-ca, verify-full]");
+    Map<String, String> unused = minimal();
+    unused.put("postgres.sslrootcert", "/etc/ca.pem");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(unused), NO_SECRETS))
+        .hasMessageContaining("postgres.sslrootcert is only used with postgres.sslmode verify-ca or verify-full");
+
+    java.nio.file.Path bundle = java.nio.file.Files.createTempFile("ca", ".pem");
+    try {
+      Map<String, String> p = minimal();
+      p.put("postgres.sslmode", "VERIFY-FULL");
+      p.put("postgres.sslrootcert", bundle.toString());
+      CdcJobConfig c = CdcJobConfig.from(JobParameters.of(p), NO_SECRETS);
+      assertThat(c.sslMode()).isEqualTo("verify-full");
+      assertThat(DebeziumSettings.forSource(c, c.tables(), true)).containsEntry("database.sslmode", "verify-full")
+          .containsEntry("database.sslrootcert", bundle.toAbsolutePath().toString());
+      assertThat(PostgresTls.jdbcProperties(c)).containsEntry("sslmode", "verify-full")
+          .containsEntry("sslrootcert", bundle.toAbsolutePath().toString());
+      p.put("postgres.sslrootcert", bundle + ".missing");
+      CdcJobConfig missing = CdcJobConfig.from(JobParameters.of(p), NO_SECRETS);
+      assertThatThrownBy(() -> PostgresTls.jdbcProperties(missing))
+          .hasMessageContaining("postgres.sslrootcert=" + bundle + ".missing: no readable file there");
+    } finally {
+      java.nio.file.Files.deleteIfExists(bundle);
+    }
+  }
 }

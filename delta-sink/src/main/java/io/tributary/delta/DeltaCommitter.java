@@ -18,7 +18,17 @@ import org.slf4j.LoggerFactory;
  * transaction identifier {@code (applicationId, checkpointId)}, through the table's {@link
  * DeltaLog}. A committable whose identifier the table already records (a replay after restore, or
  * a commit whose acknowledgement was lost) is skipped, so restores commit each checkpoint exactly
- * once. Schema changes the files need are committed first, by this single committer, so they never
+ * once.
+ *
+ * <p><b>Restores from an older checkpoint are refused.</b> A restored checkpoint's state holds the
+ * committable of that checkpoint. If the table already records a <em>later</em> checkpoint of the
+ * same run, the job was restored from an older checkpoint or savepoint than the newest one this
+ * sink committed (e.g. an automatic rollback): the replay would write the later checkpoints' rows
+ * again. The committer then fails with {@link OlderCheckpointRestoredException} unless {@link
+ * DeltaSinkOptions#RESTORE_ACCEPT_OLDER_CHECKPOINT} is set. A restored checkpoint without data has
+ * no committable, so such a restore is not detected here.
+ *
+ * <p>Schema changes the files need are committed first, by this single committer, so they never
  * race its data commits. Post-commit work and metrics live in {@link PostCommitWork} and {@link
  * CommitterMetrics}.
  */
@@ -29,8 +39,15 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final DeltaLog log;
   private final CommitterMetrics metrics;
   private final PostCommitWork postCommit;
+  /** The checkpoint this committer's state was restored from (empty for a fresh start). */
+  private final java.util.OptionalLong restoredCheckpointId;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
+    this(config, metrics, java.util.OptionalLong.empty());
+  }
+
+  DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics, java.util.OptionalLong restoredCheckpointId) {
+    this.restoredCheckpointId = restoredCheckpointId;
     this.config = config;
     org.apache.hadoop.conf.Configuration hadoopConf = config.hadoopConfiguration();
     // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
@@ -70,6 +87,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     long start = System.nanoTime();
     String appId = c.applicationId();
     Optional<Long> recorded = recordedVersion(appId, c);
+    checkNotOlderRestore(c, recorded);
     if (recorded.isPresent() && recorded.get() >= c.checkpointId()) {
       LOG.info("Skipping {}: table already records checkpoint {} for this writer", c, recorded.get());
       metrics.skipped();
@@ -91,6 +109,20 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
     return true;
+  }
+
+  /** See the class doc: a restored committable whose run the table records past the restored checkpoint. */
+  private void checkNotOlderRestore(DeltaCommittable c, Optional<Long> recorded) {
+    if (restoredCheckpointId.isEmpty() || recorded.isEmpty() || c.checkpointId() > restoredCheckpointId.getAsLong()
+        || recorded.get() <= restoredCheckpointId.getAsLong()) {
+      return;
+    }
+    OlderCheckpointRestoredException e =
+        new OlderCheckpointRestoredException(config.tablePath(), c.applicationId(), restoredCheckpointId.getAsLong(), recorded.get());
+    if (!config.acceptOlderCheckpoint()) {
+      throw e;
+    }
+    LOG.warn("{} Continuing because {} is true", e.getMessage(), DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT.key());
   }
 
   private Optional<Long> recordedVersion(String appId, DeltaCommittable c) {

@@ -118,7 +118,7 @@ public final class DeltaSink
 
   @Override
   public Committer<DeltaCommittable> createCommitter(CommitterInitContext context) {
-    return new DeltaCommitter(config, context.metricGroup());
+    return new DeltaCommitter(config, context.metricGroup(), context.getRestoredCheckpointId());
   }
 
   @Override

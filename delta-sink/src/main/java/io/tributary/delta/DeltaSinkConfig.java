@@ -37,6 +37,7 @@ public final class DeltaSinkConfig implements Serializable {
   private final int logCheckpointInterval;
   private final boolean schemaEvolution;
   private final int commitMaxRetries;
+  private final boolean acceptOlderCheckpoint;
   private final boolean manifestEnabled;
   private final Map<String, String> hadoopConf;
   private final Map<String, String> tableProperties;
@@ -59,6 +60,7 @@ public final class DeltaSinkConfig implements Serializable {
     this.logCheckpointInterval = (int) positive(c, DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL.key(), c.get(DeltaSinkOptions.LOG_CHECKPOINT_INTERVAL));
     this.schemaEvolution = c.get(DeltaSinkOptions.SCHEMA_EVOLUTION);
     this.commitMaxRetries = c.get(DeltaSinkOptions.COMMIT_MAX_RETRIES);
+    this.acceptOlderCheckpoint = c.get(DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT);
     this.manifestEnabled = c.get(DeltaSinkOptions.MANIFEST_ENABLED);
     if (commitMaxRetries < 0) {
       throw invalid(DeltaSinkOptions.COMMIT_MAX_RETRIES.key(), commitMaxRetries, "must be >= 0");
@@ -198,6 +200,11 @@ public final class DeltaSinkConfig implements Serializable {
 
   public boolean schemaEvolution() {
     return schemaEvolution;
+  }
+
+  /** See {@link DeltaSinkOptions#RESTORE_ACCEPT_OLDER_CHECKPOINT}. */
+  public boolean acceptOlderCheckpoint() {
+    return acceptOlderCheckpoint;
   }
 
   public int commitMaxRetries() {

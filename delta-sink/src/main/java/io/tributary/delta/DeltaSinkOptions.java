@@ -114,6 +114,16 @@ public final class DeltaSinkOptions {
               "When the table exists and the stream has extra nullable columns, add them to the"
                   + " table instead of failing. Columns are never dropped or retyped.");
 
+  public static final ConfigOption<Boolean> RESTORE_ACCEPT_OLDER_CHECKPOINT =
+      ConfigOptions.key("restore.accept-older-checkpoint")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "A job restored from an older checkpoint or savepoint than the newest one this sink committed "
+                  + "(e.g. an automatic rollback) refuses to start: the rows of the later checkpoints are in the "
+                  + "table already and a replay would write them again. true: start anyway (skip the restored "
+                  + "commit, accept the rewrite). For one restart only; see docs/reliability.md.");
+
   public static final ConfigOption<Integer> COMMIT_MAX_RETRIES =
       ConfigOptions.key("commit.max-retries")
           .intType()

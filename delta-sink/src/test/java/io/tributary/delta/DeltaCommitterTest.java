@@ -104,4 +104,39 @@ class DeltaCommitterTest {
         .as("the truncated checkpoint is gone").isFalse();
     assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(30);
   }
+
+  @Test
+  void aRestoreFromAnOlderCheckpointIsRefusedUnlessAccepted() throws Exception {
+    String table = tmp.resolve("rollback").toString();
+    DeltaSink sink = sink(table);
+    DeltaCommitter live = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    DeltaCommittable c3 = new DeltaCommittable("c", "run-a", 3, SinkParts.writeEvents(sink, 0, 10));
+    DeltaCommittable c4 = new DeltaCommittable("c", "run-a", 4, SinkParts.writeEvents(sink, 10, 20));
+    DeltaCommittable c5 = new DeltaCommittable("c", "run-a", 5, SinkParts.writeEvents(sink, 20, 30));
+    assertThat(live.commit(c3)).isTrue();
+    assertThat(live.commit(c4)).isTrue();
+    assertThat(live.commit(c5)).isTrue();
+
+    // Restore from the latest checkpoint (5), whose state still held 4's committable: plain replays.
+    DeltaCommitter latest = new DeltaCommitter(sink.config(), new CapturingMetricGroup(), java.util.OptionalLong.of(5));
+    assertThat(latest.commit(c4)).isFalse();
+    assertThat(latest.commit(c5)).isFalse();
+
+    // A rollback to checkpoint 3 while the table holds checkpoint 5 of the same run: refused.
+    DeltaCommitter rolledBack = new DeltaCommitter(sink.config(), new CapturingMetricGroup(), java.util.OptionalLong.of(3));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> rolledBack.commit(c3))
+        .isInstanceOf(OlderCheckpointRestoredException.class)
+        .hasMessageContaining("Restored checkpoint 3 is older than what Delta table")
+        .hasMessageContaining("records checkpoint 5 of the same writer (tributary:c:run-a)")
+        .hasMessageContaining("restore.accept-older-checkpoint=true");
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(30);
+
+    // Accepted by the operator: the restored committable is skipped and the new run commits.
+    DeltaSink accepting = DeltaSink.forRowData(TestStreams.EVENTS).tablePath(table).partitionColumns("event_date")
+        .sinkId("c").option("restore.accept-older-checkpoint", "true").build();
+    DeltaCommitter accepted = new DeltaCommitter(accepting.config(), new CapturingMetricGroup(), java.util.OptionalLong.of(3));
+    assertThat(accepted.commit(c3)).isFalse();
+    assertThat(accepted.commit(new DeltaCommittable("c", "run-b", 4, SinkParts.writeEvents(sink, 30, 40)))).isTrue();
+    assertThat(DeltaTestTables.readAll(table, Collections.emptyMap())).hasSize(40);
+  }
 }
