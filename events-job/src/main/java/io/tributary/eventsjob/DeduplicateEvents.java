@@ -1,75 +1,278 @@
 package io.tributary.eventsjob;
 
+import java.io.IOException;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import java.time.Instant;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.util.Collector;
+import org.apache.flink.table.data.utils.ProjectedRowData;
 
 /**
- * Drops an event whose {@code event_id} (the key) was already seen within the window.
+ * Deduplicates events by {@code event_id} on the records' <b>Kinesis arrival time</b> (the
+ * approximate arrival timestamp, the {@code ingest_timestamp} column), not on processing time.
+ * Input: {@link DedupRow}s keyed by {@link EventIdKey}; main output: {@link AtomicEventsTable}
+ * rows; side output {@link RouteEvents#QUARANTINE}: conflicting duplicates.
  *
- * <p>Guarantee: of all events with one {@code event_id} reaching this operator less than
- * {@code window} apart from the first of them (processing time), only the first is emitted. The
- * "seen" mark is keyed state with a TTL of {@code window}, set when the id is first seen and not
- * extended by duplicates; it is part of checkpoints and savepoints, so the guarantee holds across
- * failures and restores (time spent stopped counts towards the window). A copy arriving after the
- * window expired is emitted again. Metric: {@value #DUPLICATES} (counter).
+ * <p>Contract, for copies of one {@code event_id} reaching one subtask (all copies of an id do:
+ * the stream is keyed by it):
+ *
+ * <ul>
+ *   <li>The first copy is written. A later copy whose arrival time is less than {@code window}
+ *       from the first's is a duplicate: if its payload bytes are identical (same {@link
+ *       PayloadFingerprint}) it is dropped and counted ({@value #DUPLICATES}); otherwise it is a
+ *       different event reusing the id and goes to the quarantine table as {@link
+ *       QuarantineTable#CONFLICTING_DUPLICATE} with its raw payload, counted ({@value #CONFLICTS}).
+ *   <li>A copy that arrived more than {@code window + window/64} after the first is written again
+ *       and becomes the new first. (Arrival times are kept in buckets of {@code window/64}; between
+ *       the two bounds either may happen.)
+ *   <li>Since the window runs on arrival time, time spent stopped, failing or catching up does not
+ *       count: two copies of a retried record that arrived seconds apart are one event however
+ *       long the job was down between reading them.
+ * </ul>
+ *
+ * <p>Memory: an id is remembered until this subtask's clock (the latest arrival time it has seen)
+ * is more than {@code 2 × window} past the id's first arrival. The extra window covers shards read
+ * with different lags (say one catching up a backlog): a subtask's clock runs at its most advanced
+ * shard, and ids of a shard lagging by more than one window behind it are forgotten early. The ids
+ * live in {@link SeenIds} tables per key group (28-35 heap bytes per id, no object per id),
+ * not in Flink's keyed state backend, whatever backend the job uses; they are written to
+ * checkpoints and savepoints as raw keyed state, per key group, so the guarantee holds across
+ * failures, restores and rescaling. The snapshot is a synchronous, full copy of the ids.
+ *
+ * <p>Metrics: {@value #DUPLICATES}, {@value #CONFLICTS} (counters; the latter also in the {@value
+ * RouteEvents#MANAGED_FLINK_GROUP} group for CloudWatch), {@value #IDS_HELD} (gauge).
  */
-public final class DeduplicateEvents extends KeyedProcessFunction<EventIdKey, RowData, RowData> {
-  private static final long serialVersionUID = 1L;
+public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
+    implements OneInputStreamOperator<RowData, RowData> {
+  private static final long serialVersionUID = 2L;
 
   public static final String DUPLICATES = "duplicateEventsDropped";
+  public static final String CONFLICTS = "conflictingDuplicatesQuarantined";
+  public static final String IDS_HELD = "dedupIdsHeld";
 
-  private final Duration window;
+  /** Buckets per window: the precision of the window's end. */
+  static final int BUCKETS_PER_WINDOW = 64;
+  private static final int FORMAT_VERSION = 1;
 
-  private transient ValueState<Boolean> seen;
+  private final long windowMillis;
+  private final long bucketMillis;
+  private final long windowBuckets;
+  /** Ids older than this many buckets before the clock are forgotten. */
+  private final long retainBuckets;
+
+  private transient SeenIds[] tables;
+  private transient int firstKeyGroup;
+  private transient int numberOfKeyGroups;
+  /** The largest arrival bucket seen (absolute), or Long.MIN_VALUE before any. */
+  private transient long clock;
+  private transient long lastSweep;
+  private transient ProjectedRowData atomic;
   private transient Counter duplicates;
+  private transient Counter conflicts;
 
   public DeduplicateEvents(Duration window) {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("dedup window must be positive: " + window);
     }
-    this.window = window;
+    this.windowMillis = window.toMillis();
+    this.bucketMillis = Math.max(1, windowMillis / BUCKETS_PER_WINDOW);
+    this.windowBuckets = ceilDiv(windowMillis, bucketMillis);
+    this.retainBuckets = 2 * windowBuckets + 1;
+    if (retainBuckets >= 1L << (SeenIds.BUCKET_BITS - 2)) {
+      throw new IllegalArgumentException("dedup window too long for its bucket precision: " + window);
+    }
   }
 
-  /** The TTL of the "seen" marks: {@code window} from the first sighting, swept lazily. */
-  static StateTtlConfig ttl(Duration window) {
-    return StateTtlConfig.newBuilder(window)
-        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-        // Expired marks are dropped from full snapshots, and lazily while processing
-        // (heap) or during compaction (RocksDB, the default cleanup).
-        .cleanupFullSnapshot()
-        // Heap: check one entry per state access, not Flink's default of five. Each event
-        // accesses the state twice and adds at most one mark, so the sweep still outpaces
-        // growth (an expired mark is gone within about half a window), at a fraction of the
-        // cost: the sweep was the dedup operator's largest CPU item.
-        .cleanupIncrementally(1, false)
-        .build();
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /** Raw keyed state is this operator's own; Flink must not write timers into it. */
+  @Override
+  protected boolean isUsingCustomRawKeyedState() {
+    return true;
   }
 
   @Override
-  public void open(OpenContext openContext) {
-    StateTtlConfig ttl = ttl(window);
-    ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("event-id-seen", Types.BOOLEAN);
-    descriptor.enableTimeToLive(ttl);
-    seen = getRuntimeContext().getState(descriptor);
-    duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES);
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    AbstractKeyedStateBackend<?> backend = (AbstractKeyedStateBackend<?>) getKeyedStateBackend();
+    KeyGroupRange range = backend.getKeyGroupRange();
+    numberOfKeyGroups = backend.getNumberOfKeyGroups();
+    firstKeyGroup = range.getStartKeyGroup();
+    tables = new SeenIds[range.getNumberOfKeyGroups()];
+    clock = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      for (KeyGroupStatePartitionStreamProvider group : context.getRawKeyedStateInputs()) {
+        restore(group);
+      }
+    }
+    lastSweep = clock;
   }
 
-  @Override
-  public void processElement(RowData event, Context ctx, Collector<RowData> out) throws Exception {
-    if (seen.value() != null) {
-      duplicates.inc();
+  private void restore(KeyGroupStatePartitionStreamProvider group) throws IOException {
+    DataInputViewStreamWrapper in = new DataInputViewStreamWrapper(group.getStream());
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IOException("dedup state of key group " + group.getKeyGroupId() + " has unknown format " + version);
+    }
+    long oldBucketMillis = in.readLong();
+    long oldClock = in.readLong();
+    if (oldClock == Long.MIN_VALUE) {
+      in.readInt(); // no ids
       return;
     }
-    seen.update(Boolean.TRUE);
-    out.collect(event);
+    long groupClock = Math.floorDiv(oldClock * oldBucketMillis, bucketMillis);
+    clock = Math.max(clock, groupClock);
+    // A changed window changes the bucket size: map each bucket through its arrival time.
+    table(group.getKeyGroupId())
+        .read(in, meta -> {
+          if (oldBucketMillis == bucketMillis) {
+            return meta;
+          }
+          long arrivalBucket = oldClock - SeenIds.age(oldClock, meta);
+          long bucket = Math.floorDiv(arrivalBucket * oldBucketMillis, bucketMillis);
+          return (meta & ~((1L << SeenIds.BUCKET_BITS) - 1)) | (bucket & ((1L << SeenIds.BUCKET_BITS) - 1));
+        });
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    atomic = ProjectedRowData.from(DedupRow.atomicColumns());
+    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    duplicates = metrics.counter(DUPLICATES);
+    conflicts = metrics.counter(CONFLICTS);
+    metrics.addGroup(RouteEvents.MANAGED_FLINK_GROUP).counter(CONFLICTS, conflicts);
+    metrics.gauge(IDS_HELD, this::idsHeld);
+  }
+
+  private SeenIds table(int keyGroup) {
+    int i = keyGroup - firstKeyGroup;
+    SeenIds t = tables[i];
+    if (t == null) {
+      t = new SeenIds();
+      tables[i] = t;
+    }
+    return t;
+  }
+
+  /** Ids remembered by this subtask. */
+  long idsHeld() {
+    long n = 0;
+    for (SeenIds t : tables) {
+      n += t == null ? 0 : t.size();
+    }
+    return n;
+  }
+
+  /** Heap bytes of this subtask's id tables. */
+  long tableBytes() {
+    long n = 0;
+    for (SeenIds t : tables) {
+      n += t == null ? 0 : t.slotBytes();
+    }
+    return n;
+  }
+
+  @Override
+  public void processElement(StreamRecord<RowData> element) throws Exception {
+    RowData row = element.getValue();
+    EventIdKey key = (EventIdKey) getCurrentKey();
+    long arrival = row.getTimestamp(DedupRow.ARRIVAL, DedupRow.ARRIVAL_PRECISION).getMillisecond();
+    long bucket = Math.floorDiv(arrival, bucketMillis);
+    advanceClock(bucket);
+    long fingerprint = row.getLong(DedupRow.FINGERPRINT);
+    SeenIds table = table(KeyGroupRangeAssignment.assignToKeyGroup(key, numberOfKeyGroups));
+    long high = key.bitsHigh();
+    long low = key.bitsLow();
+    int slot = table.find(high, low);
+    if (slot >= 0) {
+      long meta = table.metaAt(slot);
+      if (Math.abs(SeenIds.age(bucket, meta)) <= windowBuckets) {
+        if (SeenIds.sameFingerprint(meta, fingerprint)) {
+          duplicates.inc();
+        } else {
+          conflicts.inc();
+          output.collect(RouteEvents.QUARANTINE, new StreamRecord<>(conflictRow(row, key, arrival)));
+        }
+        return;
+      }
+      table.setMetaAt(slot, SeenIds.meta(fingerprint, bucket)); // the first sighting expired
+    } else {
+      table.insert(-slot - 1, high, low, SeenIds.meta(fingerprint, bucket));
+    }
+    output.collect(element.replace(atomic.replaceRow(row)));
+  }
+
+  /** Moves the clock to {@code bucket} if later; sweeps expired ids every 1/8 window of arrival time. */
+  private void advanceClock(long bucket) {
+    if (bucket <= clock) {
+      return;
+    }
+    if (clock != Long.MIN_VALUE && bucket - clock >= 1L << (SeenIds.BUCKET_BITS - 2)) {
+      // A jump this long (e.g. after a long stop) expires every id; clear them before bucket
+      // differences could wrap around.
+      for (int i = 0; i < tables.length; i++) {
+        tables[i] = null;
+      }
+    }
+    clock = bucket;
+    if (lastSweep == Long.MIN_VALUE) {
+      lastSweep = clock;
+    } else if (clock - lastSweep >= Math.max(1, windowBuckets / 8)) {
+      for (SeenIds t : tables) {
+        if (t != null) {
+          t.sweep(clock, retainBuckets);
+        }
+      }
+      lastSweep = clock;
+    }
+  }
+
+  private static RowData conflictRow(RowData row, EventIdKey key, long arrival) {
+    String origin = row.getString(AtomicEventsTable.SOURCE_FILENAME).toString();
+    // kinesis://<stream>/<shardId>/<sequenceNumber>: neither a stream name nor a shard id has a '/'.
+    String[] parts = origin.substring("kinesis://".length()).split("/", 3);
+    KinesisRecord record =
+        new KinesisRecord(row.getBinary(DedupRow.RAW_PAYLOAD), parts[0], parts[1], parts[2], arrival);
+    return QuarantineTable.toRow(
+        record,
+        QuarantineTable.CONFLICTING_DUPLICATE,
+        "event_id",
+        "event_id " + key + " was already written with a different payload that arrived within the dedup window",
+        Instant.now());
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    KeyedStateCheckpointOutputStream out = context.getRawKeyedOperatorStateOutput();
+    DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
+    for (int keyGroup : out.getKeyGroupList()) {
+      out.startNewKeyGroup(keyGroup);
+      view.writeInt(FORMAT_VERSION);
+      view.writeLong(bucketMillis);
+      view.writeLong(clock);
+      SeenIds t = tables[keyGroup - firstKeyGroup];
+      if (t == null) {
+        view.writeInt(0);
+      } else {
+        t.write(view);
+      }
+    }
   }
 }

@@ -91,6 +91,19 @@ public final class EventIdKey {
     return new EventIdKey(high, low, null);
   }
 
+  /**
+   * The id as 128 bits, for compact storage ({@link SeenIds}): a canonical UUID's own bits; for any
+   * other text (never produced by the parser) a 128-bit hash of its UTF-8 bytes.
+   */
+  long bitsHigh() {
+    return text == null ? high : PayloadFingerprint.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The low half of {@link #bitsHigh}'s 128 bits. */
+  long bitsLow() {
+    return text == null ? low : PayloadFingerprint.of(("\0" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** 0-15 for a lower-case hex digit, else -1 (upper case would make two texts one key). */
   private static int hexDigit(int c) {
     if (c >= '0' && c <= '9') {

@@ -170,8 +170,9 @@ public final class EventsJobOptions {
           .durationType()
           .defaultValue(Duration.ofHours(1))
           .withDescription(
-              "A repeated event_id is dropped if its first occurrence was seen less than this long ago"
-                  + " (processing time). 0 disables deduplication.");
+              "A repeated event_id whose record arrived in Kinesis less than this long after its first"
+                  + " occurrence (approximate arrival time, not processing time) is dropped if its payload"
+                  + " is identical, quarantined as CONFLICTING_DUPLICATE otherwise. 0 disables deduplication.");
 
   public static final ConfigOption<Integer> EVENTS_PARALLELISM =
       ConfigOptions.key("events.parallelism")

@@ -14,8 +14,9 @@ import org.apache.flink.table.types.logical.RowType;
  * The events job's topology, in parts that tests and benchmarks recombine:
  *
  * <pre>
- * Kinesis source ─► route (parse) ─┬─► keyBy(event_id) ─► deduplicate ─► Delta atomic_events
- *                                  └─(side output)──────────────────► Delta atomic_events_quarantine
+ * Kinesis source ─► route (parse) ─┬─► keyBy(event_id) ─► deduplicate ─┬─► Delta atomic_events
+ *                                  │                     (conflicting ids) └──┐
+ *                                  └─(side output)──────────────────────────┴─► Delta atomic_events_quarantine
  * </pre>
  *
  * <p>Every operator has a stable uid ({@code events-job-*}, distinct from the other jobs' so their
@@ -26,7 +27,14 @@ public final class EventsPipeline {
 
   public static final String SOURCE_UID = "events-job-kinesis-source";
   public static final String ROUTE_UID = "events-job-route";
-  public static final String DEDUP_UID = "events-job-dedup";
+  /**
+   * The dedup operator's uid. "-v2" since the arrival-time dedup with payload fingerprints
+   * (issue 22): its state is raw keyed state, and the old operator's ({@code events-job-dedup},
+   * keyed TTL state without fingerprints) cannot be mapped to it. A savepoint of the old job
+   * restores only with {@code --allowNonRestoredState}, dropping the old seen ids (see
+   * docs/reliability.md).
+   */
+  public static final String DEDUP_UID = "events-job-dedup-v2";
   public static final String ATOMIC_SINK_UID = "events-job-atomic-events-sink";
   public static final String QUARANTINE_SINK_UID = "events-job-quarantine-sink";
 
@@ -91,7 +99,10 @@ public final class EventsPipeline {
     return source;
   }
 
-  /** Parse and route, then deduplicate events by id (unless the window is 0). */
+  /**
+   * Parse and route, then deduplicate events by id (unless the window is 0): identical re-sends
+   * are dropped, conflicting ones quarantined ({@link DeduplicateEvents}).
+   */
   public static Routed route(DataStream<KinesisRecord> records, EventsJobConfig config) {
     return route(records, config.maxPayloadBytes(), config.dedupWindow(), config.parallelism().orElse(null));
   }
@@ -102,29 +113,31 @@ public final class EventsPipeline {
    */
   public static Routed route(
       DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+    boolean dedup = !dedupWindow.isZero();
     SingleOutputStreamOperator<RowData> events =
         records
-            .process(new RouteEvents(maxPayloadBytes), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
+            .process(
+                new RouteEvents(maxPayloadBytes, dedup),
+                rowTypeInfo(dedup ? DedupRow.ROW_TYPE : AtomicEventsTable.ROW_TYPE))
             .uid(ROUTE_UID)
             .name("Parse and route events");
     if (parallelism != null) {
       events.setParallelism(parallelism);
     }
     DataStream<RowData> quarantine = events.getSideOutput(RouteEvents.QUARANTINE);
-    DataStream<RowData> out = events;
-    if (!dedupWindow.isZero()) {
-      SingleOutputStreamOperator<RowData> deduplicated =
-          events
-              .keyBy(new EventIdKeySelector(), EventIdKey.TypeInfo.INSTANCE)
-              .process(new DeduplicateEvents(dedupWindow), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
-              .uid(DEDUP_UID)
-              .name("Deduplicate by event_id");
-      if (parallelism != null) {
-        deduplicated.setParallelism(parallelism);
-      }
-      out = deduplicated;
+    if (!dedup) {
+      return new Routed(events, quarantine);
     }
-    return new Routed(out, quarantine);
+    SingleOutputStreamOperator<RowData> deduplicated =
+        events
+            .keyBy(new EventIdKeySelector(), EventIdKey.TypeInfo.INSTANCE)
+            .transform("Deduplicate by event_id", rowTypeInfo(AtomicEventsTable.ROW_TYPE), new DeduplicateEvents(dedupWindow))
+            .uid(DEDUP_UID)
+            .name("Deduplicate by event_id");
+    if (parallelism != null) {
+      deduplicated.setParallelism(parallelism);
+    }
+    return new Routed(deduplicated, quarantine.union(deduplicated.getSideOutput(RouteEvents.QUARANTINE)));
   }
 
   /** Both Delta sinks. Builds (creates or checks) the tables. */

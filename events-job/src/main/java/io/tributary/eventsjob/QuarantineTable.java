@@ -34,9 +34,17 @@ public final class QuarantineTable {
 
   /**
    * Reason of a record that made the job itself fail while mapping it (a bug, not bad input);
-   * every other reason is a {@link io.tributary.events.RejectReason} name.
+   * every other reason is a {@link io.tributary.events.RejectReason} name or {@link
+   * #CONFLICTING_DUPLICATE}.
    */
   public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
+
+  /**
+   * Reason of a valid event whose {@code event_id} was already written within the dedup window
+   * with a different payload (see {@link DeduplicateEvents}): the first one stays in {@code
+   * atomic_events}, this one is kept here with its raw payload. Error field {@code event_id}.
+   */
+  public static final String CONFLICTING_DUPLICATE = "CONFLICTING_DUPLICATE";
 
   public static final int ERROR_REASON = 3;
 
@@ -85,7 +93,8 @@ public final class QuarantineTable {
   /**
    * The row of a rejected record.
    *
-   * @param reason a {@link io.tributary.events.RejectReason} name or {@link #PROCESSING_ERROR}
+   * @param reason a {@link io.tributary.events.RejectReason} name, {@link #PROCESSING_ERROR} or
+   *     {@link #CONFLICTING_DUPLICATE}
    * @param field the offending field, or null
    * @param detail human-readable explanation
    */
@@ -122,6 +131,7 @@ public final class QuarantineTable {
       m.put(r.name(), str(r.name()));
     }
     m.put(PROCESSING_ERROR, str(PROCESSING_ERROR));
+    m.put(CONFLICTING_DUPLICATE, str(CONFLICTING_DUPLICATE));
     return Map.copyOf(m);
   }
 }

@@ -15,7 +15,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Parses each Kinesis record ({@link EventMapper}): events go to the main output as {@link
  * AtomicEventsTable} rows, rejected records to {@link #QUARANTINE} as {@link QuarantineTable} rows.
- * Never fails on bad input.
+ * Never fails on bad input. With {@code forDedup}, the main output is {@link DedupRow}s instead
+ * (each event row with its payload's fingerprint and bytes), for {@link DeduplicateEvents}.
  *
  * <p>Metrics: {@value #ACCEPTED} and {@value #QUARANTINED} (counters), and per reason {@code
  * reason.<REASON>.quarantinedRecords}.
@@ -33,19 +34,29 @@ public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
       new OutputTag<>("quarantine", InternalTypeInfo.of(QuarantineTable.ROW_TYPE));
 
   private final int maxPayloadBytes;
+  private final boolean forDedup;
 
   private transient EventMapper mapper;
+  private transient DedupRow.Builder dedupRows;
   private transient Counter accepted;
   private transient Counter quarantined;
   private transient Map<String, Counter> byReason;
 
+  /** Emits {@link AtomicEventsTable} rows. */
   public RouteEvents(int maxPayloadBytes) {
+    this(maxPayloadBytes, false);
+  }
+
+  /** @param forDedup emit {@link DedupRow}s (for {@link DeduplicateEvents}) instead of atomic rows */
+  public RouteEvents(int maxPayloadBytes, boolean forDedup) {
     this.maxPayloadBytes = maxPayloadBytes;
+    this.forDedup = forDedup;
   }
 
   @Override
   public void open(OpenContext openContext) {
     mapper = new EventMapper(maxPayloadBytes);
+    dedupRows = new DedupRow.Builder();
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter(ACCEPTED);
     quarantined = metrics.counter(QUARANTINED);
@@ -60,7 +71,8 @@ public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
     MappedRecord mapped = mapper.map(record, Instant.now());
     if (mapped.isEvent()) {
       accepted.inc();
-      out.collect(mapped.row());
+      // The dedup row is serialized into the keyBy's buffers at once, so one holder is reused.
+      out.collect(forDedup ? dedupRows.of(mapped.row(), record.getPayload()) : mapped.row());
     } else {
       quarantined.inc();
       byReason

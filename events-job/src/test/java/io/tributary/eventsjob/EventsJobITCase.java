@@ -184,17 +184,21 @@ class EventsJobITCase {
   }
 
   @Test
-  void duplicateEventIdsWithinTheWindowAreWrittenOnce() throws Exception {
+  void identicalReSendsAreDroppedAndConflictingOnesQuarantined() throws Exception {
     String stream = "duplicates";
     kinesis().createStream(stream, 2);
     List<WebEvent> events = EventsJobTesting.events(2, 40);
     List<byte[]> payloads = new ArrayList<>(EventsJobTesting.json(events));
     // Producer retries: the same bytes again, on whichever shard their new partition key picks...
     payloads.addAll(EventsJobTesting.json(events.subList(0, 15)));
-    // ...and a re-sent event with the same id but other content.
-    payloads.addAll(EventsJobTesting.json(List.of(events.get(20).toBuilder().userId("someone-else").build())));
-    int duplicates = 16;
-    TestKinesis.put(kinesis(), stream, payloads);
+    int duplicates = 15;
+    // ...and two different events reusing an id already written: not a retry, so not dropped.
+    List<byte[]> conflicting =
+        EventsJobTesting.json(List.of(
+            events.get(20).toBuilder().userId("someone-else").build(),
+            events.get(21).toBuilder().sessionId("another-session").build()));
+    payloads.addAll(conflicting);
+    List<String> origins = TestKinesis.put(kinesis(), stream, payloads);
 
     Map<String, String> params = EventsJobTesting.params(kinesis(), stream, tmp.toString());
     params.put("events.dedup-window", "10 min");
@@ -202,18 +206,44 @@ class EventsJobITCase {
     StreamExecutionEnvironment env = EventsJobTesting.env(2, new Configuration());
     EventsJob.addTo(env, config);
     JobClient job = env.executeAsync("events-job duplicates");
+    List<Map<String, Object>> quarantine;
     try {
       COUNTERS.await(job.getJobID(), DeduplicateEvents.DUPLICATES, duplicates, TIMEOUT);
       awaitRows(config.atomicEventsTablePath(), atLeast(events.size()), TIMEOUT, "all events");
+      quarantine = awaitRows(config.quarantineTablePath(), atLeast(conflicting.size()), TIMEOUT, "the conflicting events");
       Thread.sleep(1000);
     } finally {
       job.cancel().get();
     }
     List<Map<String, Object>> atomic = EventsJobTesting.rows(config.atomicEventsTablePath());
     assertThat(idCounts(atomic)).hasSize(events.size()).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
-    assertThat(EventsJobTesting.rows(config.quarantineTablePath())).isEmpty();
+    // The first of each id stays; the conflicting events were not written over it.
+    Map<String, Map<String, Object>> byId =
+        atomic.stream().collect(Collectors.toMap(r -> (String) r.get("event_id"), r -> r));
+    assertThat(byId.get(events.get(20).getEventId()).get("user_id")).isEqualTo(events.get(20).getUserId());
+    assertThat(byId.get(events.get(21).getEventId()).get("session_id")).isEqualTo(events.get(21).getSessionId());
+
+    // Each conflicting event in quarantine, with its raw payload and origin.
+    quarantine = EventsJobTesting.rows(config.quarantineTablePath());
+    assertThat(quarantine).hasSize(conflicting.size());
+    Map<String, Map<String, Object>> bySource =
+        quarantine.stream().collect(Collectors.toMap(r -> (String) r.get("source_filename"), Function.identity()));
+    for (int i = 0; i < conflicting.size(); i++) {
+      String origin = origins.get(payloads.size() - conflicting.size() + i);
+      Map<String, Object> q = bySource.get("kinesis://" + stream + "/" + origin);
+      assertThat(q).as(origin).isNotNull();
+      assertThat(q.get("error_reason")).isEqualTo("CONFLICTING_DUPLICATE");
+      assertThat(q.get("error_field")).isEqualTo("event_id");
+      assertThat(q.get("raw_payload_encoding")).isEqualTo("utf-8");
+      assertThat(((String) q.get("raw_payload")).getBytes(StandardCharsets.UTF_8)).isEqualTo(conflicting.get(i));
+      assertThat(q.get("payload_bytes")).isEqualTo(conflicting.get(i).length);
+      assertThat(q.get("kinesis_shard_id") + "/" + q.get("kinesis_sequence_number")).isEqualTo(origin);
+    }
+    // Count in = valid + quarantined + identical duplicates dropped; both kinds counted.
     assertThat(COUNTERS.sum(job.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(duplicates);
+    assertThat(COUNTERS.sum(job.getJobID(), "conflictingDuplicatesQuarantined")).isEqualTo(conflicting.size());
     assertThat(COUNTERS.sum(job.getJobID(), RouteEvents.ACCEPTED)).isEqualTo(payloads.size());
+    assertThat(atomic.size() + quarantine.size() + duplicates).isEqualTo(payloads.size());
   }
 
   @Test

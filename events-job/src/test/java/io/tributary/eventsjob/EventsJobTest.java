@@ -52,6 +52,9 @@ class EventsJobTest {
     List<String> uids = nodes.stream().map(StreamNode::getTransformationUID).filter(Objects::nonNull).collect(Collectors.toList());
     assertThat(uids).contains(
         EventsPipeline.SOURCE_UID, EventsPipeline.ROUTE_UID, EventsPipeline.DEDUP_UID);
+    // The arrival-time dedup with fingerprints has its own uid (docs/reliability.md): never reuse
+    // the old "events-job-dedup" for other state.
+    assertThat(EventsPipeline.DEDUP_UID).isEqualTo("events-job-dedup-v2");
     assertThat(uids).anyMatch(u -> u.startsWith(EventsPipeline.ATOMIC_SINK_UID));
     assertThat(uids).anyMatch(u -> u.startsWith(EventsPipeline.QUARANTINE_SINK_UID));
     assertThat(nodes.stream().filter(n -> EventsPipeline.SOURCE_UID.equals(n.getTransformationUID())))
