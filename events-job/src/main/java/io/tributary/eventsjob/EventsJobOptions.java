@@ -173,6 +173,23 @@ public final class EventsJobOptions {
               "A repeated event_id is dropped if its first occurrence was seen less than this long ago"
                   + " (processing time). 0 disables deduplication.");
 
+  public static final ConfigOption<Duration> EVENTS_MAX_EVENT_AGE =
+      ConfigOptions.key("events.max-event-age")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "A valid event whose event_timestamp is more than this before its arrival in Kinesis goes to the"
+                  + " quarantine table as TIMESTAMP_TOO_OLD (raw payload kept, for a deliberate backfill) instead of"
+                  + " atomic_events. Bounds the event_date partitions one checkpoint can touch. 0 disables the check.");
+
+  public static final ConfigOption<Duration> EVENTS_MAX_FUTURE_SKEW =
+      ConfigOptions.key("events.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription(
+              "A valid event whose event_timestamp is more than this after its arrival in Kinesis (a wrong client"
+                  + " clock) goes to the quarantine table as TIMESTAMP_IN_FUTURE. 0 disables the check.");
+
   public static final ConfigOption<Integer> EVENTS_PARALLELISM =
       ConfigOptions.key("events.parallelism")
           .intType()
@@ -207,6 +224,8 @@ public final class EventsJobOptions {
           LAKE_QUARANTINE_TABLE,
           EVENTS_MAX_PAYLOAD_BYTES,
           EVENTS_DEDUP_WINDOW,
+          EVENTS_MAX_EVENT_AGE,
+          EVENTS_MAX_FUTURE_SKEW,
           EVENTS_PARALLELISM);
 
   private EventsJobOptions() {}

@@ -93,18 +93,30 @@ public final class EventsPipeline {
 
   /** Parse and route, then deduplicate events by id (unless the window is 0). */
   public static Routed route(DataStream<KinesisRecord> records, EventsJobConfig config) {
-    return route(records, config.maxPayloadBytes(), config.dedupWindow(), config.parallelism().orElse(null));
+    return route(
+        records, config.maxPayloadBytes(), config.eventTimePolicy(), config.dedupWindow(), config.parallelism().orElse(null));
+  }
+
+  /** As {@link #route(DataStream, int, EventTimePolicy, Duration, Integer)}, accepting every event timestamp. */
+  public static Routed route(
+      DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+    return route(records, maxPayloadBytes, EventTimePolicy.NONE, dedupWindow, parallelism);
   }
 
   /**
+   * @param eventTime valid events outside it go to the quarantine
    * @param dedupWindow {@link Duration#ZERO} for no deduplication
    * @param parallelism null for the environment's
    */
   public static Routed route(
-      DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+      DataStream<KinesisRecord> records,
+      int maxPayloadBytes,
+      EventTimePolicy eventTime,
+      Duration dedupWindow,
+      Integer parallelism) {
     SingleOutputStreamOperator<RowData> events =
         records
-            .process(new RouteEvents(maxPayloadBytes), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
+            .process(new RouteEvents(maxPayloadBytes, eventTime), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
             .uid(ROUTE_UID)
             .name("Parse and route events");
     if (parallelism != null) {

@@ -33,19 +33,27 @@ public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
       new OutputTag<>("quarantine", InternalTypeInfo.of(QuarantineTable.ROW_TYPE));
 
   private final int maxPayloadBytes;
+  private final EventTimePolicy eventTime;
 
   private transient EventMapper mapper;
   private transient Counter accepted;
   private transient Counter quarantined;
   private transient Map<String, Counter> byReason;
 
+  /** Accepts every event timestamp the contract accepts. */
   public RouteEvents(int maxPayloadBytes) {
+    this(maxPayloadBytes, EventTimePolicy.NONE);
+  }
+
+  /** Quarantines valid events whose timestamp is outside {@code eventTime}. */
+  public RouteEvents(int maxPayloadBytes, EventTimePolicy eventTime) {
     this.maxPayloadBytes = maxPayloadBytes;
+    this.eventTime = eventTime;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    mapper = new EventMapper(maxPayloadBytes);
+    mapper = new EventMapper(maxPayloadBytes, eventTime);
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter(ACCEPTED);
     quarantined = metrics.counter(QUARANTINED);
