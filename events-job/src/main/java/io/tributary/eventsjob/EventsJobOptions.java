@@ -176,19 +176,21 @@ public final class EventsJobOptions {
   public static final ConfigOption<Duration> EVENTS_MAX_EVENT_AGE =
       ConfigOptions.key("events.max-event-age")
           .durationType()
-          .defaultValue(Duration.ofDays(30))
+          .defaultValue(Duration.ZERO)
           .withDescription(
               "A valid event whose event_timestamp is more than this before its arrival in Kinesis goes to the"
                   + " quarantine table as TIMESTAMP_TOO_OLD (raw payload kept, for a deliberate backfill) instead of"
-                  + " atomic_events. Bounds the event_date partitions one checkpoint can touch. 0 disables the check.");
+                  + " atomic_events. Bounds the event_date partitions one checkpoint can touch. 0 (the default)"
+                  + " disables the check; production: e.g. 30 d.");
 
   public static final ConfigOption<Duration> EVENTS_MAX_FUTURE_SKEW =
       ConfigOptions.key("events.max-future-skew")
           .durationType()
-          .defaultValue(Duration.ofDays(1))
+          .defaultValue(Duration.ZERO)
           .withDescription(
               "A valid event whose event_timestamp is more than this after its arrival in Kinesis (a wrong client"
-                  + " clock) goes to the quarantine table as TIMESTAMP_IN_FUTURE. 0 disables the check.");
+                  + " clock) goes to the quarantine table as TIMESTAMP_IN_FUTURE. 0 (the default) disables the check;"
+                  + " production: e.g. 1 d.");
 
   public static final ConfigOption<Integer> EVENTS_PARALLELISM =
       ConfigOptions.key("events.parallelism")

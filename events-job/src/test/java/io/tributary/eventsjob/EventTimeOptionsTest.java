@@ -23,11 +23,12 @@ class EventTimeOptionsTest {
   }
 
   @Test
-  void defaultsAreThirtyDaysBackAndOneDayAhead() {
+  void offByDefault() {
     EventTimePolicy policy = config(Map.of()).eventTimePolicy();
-    assertThat(policy.maxAge()).isEqualTo(Duration.ofDays(30));
-    assertThat(policy.maxFutureSkew()).isEqualTo(Duration.ofDays(1));
-    assertThat(config(Map.of()).toString()).contains("maxEventAge=PT720H", "maxFutureSkew=PT24H");
+    assertThat(policy.maxAge()).isZero();
+    assertThat(policy.maxFutureSkew()).isZero();
+    assertThat(config(Map.of("events.max-event-age", "30 d", "events.max-future-skew", "1 d")).toString())
+        .contains("maxEventAge=PT720H", "maxFutureSkew=PT24H");
   }
 
   @Test

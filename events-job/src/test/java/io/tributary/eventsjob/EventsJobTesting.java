@@ -36,9 +36,6 @@ final class EventsJobTesting {
     p.put("kinesis.polling.interval", "100 ms");
     p.put("kinesis.shard-discovery-interval", "1 s");
     p.put("lake.path", lake);
-    // The fixtures' events happen around CLOCK, a fixed date the wall clock (Kinesis arrival
-    // times) moves away from: no age limit, except in the tests of that policy.
-    p.put("events.max-event-age", "0 s");
     return p;
   }
 
