@@ -33,5 +33,25 @@ public enum RejectReason {
   /** {@code event_timestamp} is neither ISO-8601 with a zone/offset nor integral epoch millis, or is out of range. */
   BAD_TIMESTAMP,
   /** {@code schema_version} is an integer other than the supported version ({@value WebEventContract#SCHEMA_VERSION}). */
-  UNSUPPORTED_SCHEMA_VERSION
+  UNSUPPORTED_SCHEMA_VERSION,
+  /**
+   * A valid event whose {@code event_timestamp} is further before the record's arrival in Kinesis
+   * than the consumer accepts (the events job: {@code events.max-event-age}). Not a parser
+   * rejection: the consumer's late-data policy, applied to a parsed event.
+   */
+  TIMESTAMP_TOO_OLD,
+  /**
+   * A valid event whose {@code event_timestamp} is further after the record's arrival in Kinesis
+   * than the consumer accepts (the events job: {@code events.max-future-skew}): a wrong client
+   * clock or a forged value. Not a parser rejection, like {@link #TIMESTAMP_TOO_OLD}.
+   */
+  TIMESTAMP_IN_FUTURE;
+
+  /**
+   * Whether {@link WebEventParser} gives this reason; the others are a consumer's policies applied
+   * to events the parser accepted ({@link #TIMESTAMP_TOO_OLD}, {@link #TIMESTAMP_IN_FUTURE}).
+   */
+  public boolean isParserReason() {
+    return this != TIMESTAMP_TOO_OLD && this != TIMESTAMP_IN_FUTURE;
+  }
 }

@@ -25,7 +25,8 @@ class MalformedPayloadsTest {
       }
       covered.add(p.getExpectedReason());
     }
-    assertThat(covered).containsExactlyInAnyOrder(RejectReason.values());
+    assertThat(covered).containsExactlyInAnyOrderElementsOf(
+        java.util.Arrays.stream(RejectReason.values()).filter(RejectReason::isParserReason).collect(java.util.stream.Collectors.toList()));
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.tributary.eventsjob;
 
 import io.tributary.events.ParseResult;
+import io.tributary.events.RejectReason;
 import io.tributary.events.Rejection;
+import io.tributary.events.WebEventContract;
 import io.tributary.events.WebEventParser;
 import java.time.Instant;
 import java.util.function.Function;
@@ -12,7 +14,8 @@ import java.util.function.Function;
  *
  * <p>Contract: {@link #map} never throws for any payload. Parsing is {@link WebEventParser}'s
  * (the versioned event contract); its rejections keep their {@link io.tributary.events.RejectReason}
- * code. Should parsing or row building fail unexpectedly (a bug), the record is quarantined as
+ * code. A valid event whose timestamp is outside the {@link EventTimePolicy} is quarantined
+ * with the policy's reason. Should parsing or row building fail unexpectedly (a bug), the record is quarantined as
  * {@link QuarantineTable#PROCESSING_ERROR} instead of failing the job into a restart loop.
  * Thread-safe.
  */
@@ -20,15 +23,30 @@ public final class EventMapper {
   private static final int MAX_ERROR_DETAIL_CHARS = 500;
 
   private final Function<byte[], ParseResult> parser;
+  private final EventTimePolicy eventTime;
 
   /** @param maxPayloadBytes larger payloads are quarantined as PAYLOAD_TOO_LARGE */
   public EventMapper(int maxPayloadBytes) {
-    this(new WebEventParser(maxPayloadBytes)::parse);
+    this(maxPayloadBytes, EventTimePolicy.NONE);
+  }
+
+  /**
+   * @param maxPayloadBytes larger payloads are quarantined as PAYLOAD_TOO_LARGE
+   * @param eventTime valid events outside it are quarantined as TIMESTAMP_TOO_OLD or
+   *     TIMESTAMP_IN_FUTURE
+   */
+  public EventMapper(int maxPayloadBytes, EventTimePolicy eventTime) {
+    this(new WebEventParser(maxPayloadBytes)::parse, eventTime);
   }
 
   /** For tests: another parser (e.g. one that fails). */
   EventMapper(Function<byte[], ParseResult> parser) {
+    this(parser, EventTimePolicy.NONE);
+  }
+
+  EventMapper(Function<byte[], ParseResult> parser, EventTimePolicy eventTime) {
     this.parser = parser;
+    this.eventTime = eventTime;
   }
 
   /**
@@ -39,6 +57,14 @@ public final class EventMapper {
     try {
       ParseResult result = parser.apply(record.getPayload());
       if (result.isAccepted()) {
+        Instant timestamp = result.getEvent().getEventTimestamp();
+        RejectReason late = eventTime.check(timestamp, record.getApproximateArrivalMillis());
+        if (late != null) {
+          String detail = eventTime.detail(late, timestamp, record.getApproximateArrivalMillis());
+          return MappedRecord.quarantined(
+              QuarantineTable.toRow(record, late.name(), WebEventContract.EVENT_TIMESTAMP, detail, processingTime),
+              late.name());
+        }
         return MappedRecord.event(
             AtomicEventsTable.toRow(result.getEvent(), record, processingTime), result.getEvent().getEventId());
       }

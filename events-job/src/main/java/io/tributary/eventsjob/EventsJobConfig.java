@@ -1,6 +1,8 @@
 package io.tributary.eventsjob;
 
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_DEDUP_WINDOW;
+import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_EVENT_AGE;
+import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_FUTURE_SKEW;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_PAYLOAD_BYTES;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_PARALLELISM;
 import static io.tributary.eventsjob.EventsJobOptions.HADOOP_PREFIX;
@@ -88,6 +90,7 @@ public final class EventsJobConfig {
   private final String quarantineTable;
   private final int maxPayloadBytes;
   private final Duration dedupWindow;
+  private final EventTimePolicy eventTimePolicy;
   private final Integer parallelism;
   private final Map<String, String> sinkOptions;
   private final Map<String, String> hadoopOptions;
@@ -113,6 +116,7 @@ public final class EventsJobConfig {
     this.quarantineTable = r.quarantineTable;
     this.maxPayloadBytes = r.maxPayloadBytes;
     this.dedupWindow = r.dedupWindow;
+    this.eventTimePolicy = new EventTimePolicy(r.maxEventAge, r.maxFutureSkew);
     this.parallelism = r.parallelism;
     this.sinkOptions = Collections.unmodifiableMap(new TreeMap<>(r.sinkOptions));
     this.hadoopOptions = Collections.unmodifiableMap(new TreeMap<>(r.hadoopOptions));
@@ -223,6 +227,11 @@ public final class EventsJobConfig {
     return dedupWindow;
   }
 
+  /** Which event timestamps go to atomic_events ({@code events.max-event-age}, {@code events.max-future-skew}). */
+  public EventTimePolicy eventTimePolicy() {
+    return eventTimePolicy;
+  }
+
   /** Operator parallelism, or empty for the environment's default. */
   public Optional<Integer> parallelism() {
     return Optional.ofNullable(parallelism);
@@ -256,6 +265,8 @@ public final class EventsJobConfig {
         + ", quarantine=" + quarantineTablePath()
         + ", maxPayloadBytes=" + maxPayloadBytes
         + ", dedupWindow=" + dedupWindow
+        + ", maxEventAge=" + eventTimePolicy.maxAge()
+        + ", maxFutureSkew=" + eventTimePolicy.maxFutureSkew()
         + ", parallelism=" + (parallelism != null ? parallelism : "default")
         // JobParameters.toString masks secret-looking keys (e.g. fs.s3a.secret.key).
         + ", sinkOptions=" + JobParameters.of(sinkOptions)
@@ -290,6 +301,8 @@ public final class EventsJobConfig {
     String quarantineTable;
     int maxPayloadBytes;
     Duration dedupWindow;
+    Duration maxEventAge = Duration.ZERO;
+    Duration maxFutureSkew = Duration.ZERO;
     Integer parallelism;
     Map<String, String> sinkOptions = Map.of();
     Map<String, String> hadoopOptions = Map.of();
@@ -482,12 +495,23 @@ public final class EventsJobConfig {
       if (dedupWindow != null && dedupWindow.isNegative()) {
         problems.add(EVENTS_DEDUP_WINDOW.key() + " must not be negative (0 disables deduplication)");
       }
+      maxEventAge = nonNegative(EVENTS_MAX_EVENT_AGE);
+      maxFutureSkew = nonNegative(EVENTS_MAX_FUTURE_SKEW);
       if (params.contains(EVENTS_PARALLELISM.key())) {
         parallelism = orDefault(EVENTS_PARALLELISM);
         if (parallelism != null && parallelism < 1) {
           problems.add(EVENTS_PARALLELISM.key() + " must be at least 1, was " + parallelism);
         }
       }
+    }
+
+    /** The option's duration; a missing, invalid or negative one is reported and read as 0. */
+    private Duration nonNegative(ConfigOption<Duration> option) {
+      Duration d = orDefault(option);
+      if (d != null && d.isNegative()) {
+        problems.add(option.key() + " must not be negative (0 disables the check)");
+      }
+      return d == null || d.isNegative() ? Duration.ZERO : d;
     }
 
     private void readPassThrough() {

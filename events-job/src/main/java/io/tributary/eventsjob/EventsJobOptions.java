@@ -174,6 +174,25 @@ public final class EventsJobOptions {
                   + " occurrence (approximate arrival time, not processing time) is dropped if its payload"
                   + " is identical, quarantined as CONFLICTING_DUPLICATE otherwise. 0 disables deduplication.");
 
+  public static final ConfigOption<Duration> EVENTS_MAX_EVENT_AGE =
+      ConfigOptions.key("events.max-event-age")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "A valid event whose event_timestamp is more than this before its arrival in Kinesis goes to the"
+                  + " quarantine table as TIMESTAMP_TOO_OLD (raw payload kept, for a deliberate backfill) instead of"
+                  + " atomic_events. Bounds the event_date partitions one checkpoint can touch. 0 (the default)"
+                  + " disables the check; production: e.g. 30 d.");
+
+  public static final ConfigOption<Duration> EVENTS_MAX_FUTURE_SKEW =
+      ConfigOptions.key("events.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "A valid event whose event_timestamp is more than this after its arrival in Kinesis (a wrong client"
+                  + " clock) goes to the quarantine table as TIMESTAMP_IN_FUTURE. 0 (the default) disables the check;"
+                  + " production: e.g. 1 d.");
+
   public static final ConfigOption<Integer> EVENTS_PARALLELISM =
       ConfigOptions.key("events.parallelism")
           .intType()
@@ -208,6 +227,8 @@ public final class EventsJobOptions {
           LAKE_QUARANTINE_TABLE,
           EVENTS_MAX_PAYLOAD_BYTES,
           EVENTS_DEDUP_WINDOW,
+          EVENTS_MAX_EVENT_AGE,
+          EVENTS_MAX_FUTURE_SKEW,
           EVENTS_PARALLELISM);
 
   private EventsJobOptions() {}

@@ -104,20 +104,32 @@ public final class EventsPipeline {
    * are dropped, conflicting ones quarantined ({@link DeduplicateEvents}).
    */
   public static Routed route(DataStream<KinesisRecord> records, EventsJobConfig config) {
-    return route(records, config.maxPayloadBytes(), config.dedupWindow(), config.parallelism().orElse(null));
+    return route(
+        records, config.maxPayloadBytes(), config.eventTimePolicy(), config.dedupWindow(), config.parallelism().orElse(null));
+  }
+
+  /** As {@link #route(DataStream, int, EventTimePolicy, Duration, Integer)}, accepting every event timestamp. */
+  public static Routed route(
+      DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+    return route(records, maxPayloadBytes, EventTimePolicy.NONE, dedupWindow, parallelism);
   }
 
   /**
+   * @param eventTime valid events outside it go to the quarantine
    * @param dedupWindow {@link Duration#ZERO} for no deduplication
    * @param parallelism null for the environment's
    */
   public static Routed route(
-      DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
+      DataStream<KinesisRecord> records,
+      int maxPayloadBytes,
+      EventTimePolicy eventTime,
+      Duration dedupWindow,
+      Integer parallelism) {
     boolean dedup = !dedupWindow.isZero();
     SingleOutputStreamOperator<RowData> events =
         records
             .process(
-                new RouteEvents(maxPayloadBytes, dedup),
+                new RouteEvents(maxPayloadBytes, dedup, eventTime),
                 rowTypeInfo(dedup ? DedupRow.ROW_TYPE : AtomicEventsTable.ROW_TYPE))
             .uid(ROUTE_UID)
             .name("Parse and route events");

@@ -35,6 +35,7 @@ public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
 
   private final int maxPayloadBytes;
   private final boolean forDedup;
+  private final EventTimePolicy eventTime;
 
   private transient EventMapper mapper;
   private transient DedupRow.Builder dedupRows;
@@ -42,20 +43,29 @@ public final class RouteEvents extends ProcessFunction<KinesisRecord, RowData> {
   private transient Counter quarantined;
   private transient Map<String, Counter> byReason;
 
-  /** Emits {@link AtomicEventsTable} rows. */
+  /** Emits {@link AtomicEventsTable} rows and accepts every event timestamp the contract accepts. */
   public RouteEvents(int maxPayloadBytes) {
-    this(maxPayloadBytes, false);
+    this(maxPayloadBytes, false, EventTimePolicy.NONE);
   }
 
   /** @param forDedup emit {@link DedupRow}s (for {@link DeduplicateEvents}) instead of atomic rows */
   public RouteEvents(int maxPayloadBytes, boolean forDedup) {
+    this(maxPayloadBytes, forDedup, EventTimePolicy.NONE);
+  }
+
+  /**
+   * @param forDedup emit {@link DedupRow}s (for {@link DeduplicateEvents}) instead of atomic rows
+   * @param eventTime valid events whose timestamp is outside it are quarantined
+   */
+  public RouteEvents(int maxPayloadBytes, boolean forDedup, EventTimePolicy eventTime) {
     this.maxPayloadBytes = maxPayloadBytes;
     this.forDedup = forDedup;
+    this.eventTime = eventTime;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    mapper = new EventMapper(maxPayloadBytes);
+    mapper = new EventMapper(maxPayloadBytes, eventTime);
     dedupRows = new DedupRow.Builder();
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter(ACCEPTED);

@@ -71,7 +71,8 @@ class EventMapperTest {
   @Test
   void quarantinesEveryKindOfBadPayloadWithItsReason() {
     List<MalformedPayload> bad = new MalformedPayloads(3).oneOfEach();
-    assertThat(bad.stream().map(MalformedPayload::getExpectedReason)).containsAll(List.of(RejectReason.values()));
+    assertThat(bad.stream().map(MalformedPayload::getExpectedReason))
+        .containsAll(java.util.Arrays.stream(RejectReason.values()).filter(RejectReason::isParserReason).collect(java.util.stream.Collectors.toList()));
     for (MalformedPayload b : bad) {
       MappedRecord mapped = mapper.map(record(b.getPayload()), ETL);
       assertThat(mapped.isEvent()).as(b.getKind()).isFalse();

@@ -315,9 +315,8 @@ public final class DeltaLog {
       } catch (ConcurrentTransactionException e) {
         return Optional.empty();
       }
-      List<Row> actions = addActions(txn, files);
       try {
-        TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
+        TransactionCommitResult result = txn.commit(engine, addActions(txn, files));
         return Optional.of(new Committed(result.getVersion(), result.getPostCommitHooks()));
       } catch (ConcurrentTransactionException e) {
         return Optional.empty();
@@ -364,30 +363,82 @@ public final class DeltaLog {
     }
   }
 
-  private List<Row> addActions(Transaction txn, List<DataFile> files) {
+  /**
+   * The {@code add} actions of {@code files}, made while Kernel writes the commit and again should
+   * it iterate once more: a checkpoint of many partitions has as many files, and holding all their
+   * actions (with parsed statistics) at once cost more heap than the files' own descriptions.
+   */
+  private CloseableIterable<Row> addActions(Transaction txn, List<DataFile> files) {
     Row state = txn.getTransactionState(engine);
     StructType schema = txn.getSchema(engine);
     Map<Map<String, String>, List<DataFile>> byPartition = new LinkedHashMap<>();
     for (DataFile f : files) {
       byPartition.computeIfAbsent(f.partitionValues(), k -> new ArrayList<>()).add(f);
     }
-    List<Row> actions = new ArrayList<>(files.size());
-    for (Map.Entry<Map<String, String>, List<DataFile>> e : byPartition.entrySet()) {
-      DataWriteContext context = Transaction.getWriteContext(engine, state, PartitionLiterals.of(schema, e.getKey()));
-      List<DataFileStatus> statuses = new ArrayList<>();
-      for (DataFile f : e.getValue()) {
+    return new CloseableIterable<Row>() {
+      @Override
+      public CloseableIterator<Row> iterator() {
+        Iterator<Map.Entry<Map<String, String>, List<DataFile>>> partitions = byPartition.entrySet().iterator();
+        return new CloseableIterator<Row>() {
+          private CloseableIterator<Row> current = closeable(java.util.Collections.emptyIterator());
+
+          @Override
+          public boolean hasNext() {
+            while (!current.hasNext() && partitions.hasNext()) {
+              closeQuietly(current);
+              Map.Entry<Map<String, String>, List<DataFile>> e = partitions.next();
+              DataWriteContext context =
+                  Transaction.getWriteContext(engine, state, PartitionLiterals.of(schema, e.getKey()));
+              current = Transaction.generateAppendActions(engine, state, statuses(e.getValue(), schema), context);
+            }
+            return current.hasNext();
+          }
+
+          @Override
+          public Row next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            return current.next();
+          }
+
+          @Override
+          public void close() {
+            closeQuietly(current);
+          }
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Kernel's view of {@code files}, each made (statistics parsed) only when Kernel asks for it. */
+  private static CloseableIterator<DataFileStatus> statuses(List<DataFile> files, StructType schema) {
+    Iterator<DataFile> it = files.iterator();
+    return closeable(new Iterator<DataFileStatus>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public DataFileStatus next() {
+        DataFile f = it.next();
         Optional<DataFileStatistics> stats =
             f.statsJson() == null ? Optional.empty() : Optional.of(FileStatistics.fromJson(f.statsJson(), schema));
-        statuses.add(new DataFileStatus(f.path(), f.size(), f.modificationTime(), stats));
+        return new DataFileStatus(f.path(), f.size(), f.modificationTime(), stats);
       }
-      try (CloseableIterator<Row> rows =
-          Transaction.generateAppendActions(engine, state, closeable(statuses.iterator()), context)) {
-        rows.forEachRemaining(actions::add);
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
-      }
+    });
+  }
+
+  private static void closeQuietly(CloseableIterator<?> it) {
+    try {
+      it.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return actions;
   }
 
   /** A file written for a rewrite (compaction), to be added with {@code dataChange=false}. */

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -23,6 +24,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * the file system.
  */
 public final class ParquetFileAppender implements AutoCloseable {
+  /** First size of a file's compression output buffer; it grows as pages need. */
+  static final int INITIAL_COMPRESSION_BUFFER = 4 * 1024;
+
   private final Path path;
   private final CountingOutputFile output;
   private final ParquetWriter<RowData> writer;
@@ -100,6 +104,11 @@ public final class ParquetFileAppender implements AutoCloseable {
         new Builder(output, support)
             .withConf(conf)
             .withCompressionCodec(settings.codec)
+            // Parquet's default codec factory sizes each file's compression buffer at the page
+            // size (1 MiB by default) before the first page: 64 open files of one row each held
+            // 64 MiB for nothing. This one starts small and grows to the largest compressed page.
+            // ParquetWriter.close() releases it, as it does its own.
+            .withCodecFactory(new CodecFactory(conf, INITIAL_COMPRESSION_BUFFER))
             .withRowGroupSize(settings.rowGroupSize)
             .withPageSize(settings.pageSize)
             .withDictionaryEncoding(true)
