@@ -28,6 +28,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final DeltaSinkConfig config;
   private final DeltaLog log;
   private final CommitterMetrics metrics;
+  private final FreshnessGauge freshness;
   private final PostCommitWork postCommit;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
@@ -36,6 +37,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
     this.log = new DeltaLog(config.tablePath(), hadoopConf, new CommitRetryEngine(DeltaTables.engine(hadoopConf)));
     this.metrics = new CommitterMetrics(metrics);
+    this.freshness = new FreshnessGauge(metrics, config.tablePath(), System::currentTimeMillis);
     this.postCommit = new PostCommitWork(config, log);
   }
 
@@ -88,6 +90,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
     long durationMs = (System.nanoTime() - start) / 1_000_000;
     metrics.committed(c, committed.get().version(), durationMs);
+    freshness.committed();
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
     return true;
