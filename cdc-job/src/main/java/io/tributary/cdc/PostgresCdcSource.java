@@ -50,6 +50,9 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
 
+  /** How often the slot's lag is measured (see {@link SlotLagGauge}); CloudWatch keeps one point a minute. */
+  private static final long SLOT_LAG_INTERVAL_MS = 30_000;
+
   private final CdcJobConfig config;
 
   private transient ListState<Boolean> snapshotDoneState;
@@ -109,6 +112,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
           snapshotDone ? "streaming from the slot's confirmed position " + ReplicationAdmin.slotPosition(jdbc, config.slotName())
               : "initial snapshot", config.slotName());
       task = startTask(DebeziumSettings.forSource(config, config.tables(), !snapshotDone));
+      SlotLagGauge slotLag = new SlotLagGauge(getRuntimeContext().getMetricGroup(), config.slotName(),
+          SLOT_LAG_INTERVAL_MS, System::currentTimeMillis);
       if (!snapshotDone) {
         synchronized (lock) {
           while (running && !snapshotDone) {
@@ -119,6 +124,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       }
       while (running) {
         commitCompletedCheckpoints(lock);
+        slotLag.refresh(jdbc);
         List<SourceRecord> records = task.poll();
         if (records != null && !records.isEmpty()) {
           synchronized (lock) {
