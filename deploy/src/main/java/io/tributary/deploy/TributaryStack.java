@@ -97,6 +97,10 @@ public final class TributaryStack extends Stack {
   /** The prefix of the silver tables in the lake bucket. */
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
+  /** The delta-sink committer's gauge of its table's newest commit age (FreshnessGauge), dimension Table. */
+  static final String FRESHNESS_METRIC = "deltaCommitAgeMs";
+  /** The cdc-job's gauge of WAL bytes its slot has not confirmed (SlotLagGauge). */
+  static final String SLOT_LAG_METRIC = "replicationSlotLagBytes";
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
   /** When the Glue crawler brings new columns of the Delta schemas into Glue (hourly). */
   public static final String CRAWLER_SCHEDULE = "cron(20 * * * ? *)";
@@ -706,6 +710,19 @@ public final class TributaryStack extends Stack {
         checkpointMs, 3, "events-job checkpoints are slow: commits to the silver tables are late", notify);
     alarm("CdcCheckpointDuration", kda(cdcApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
         checkpointMs, 3, "cdc-job checkpoints are slow: commits to the silver tables are late", notify);
+    // Freshness of each silver table: the sink's committer publishes deltaCommitAgeMs (time since
+    // its newest commit) in the "kinesisanalytics" group with the key group Table (FreshnessGauge).
+    double freshnessMs = Double.parseDouble(config.get("alarm.freshness-ms"));
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      alarm("Freshness_" + t.getKey(), freshness(t.getValue(), t.getKey()), freshnessMs, 3,
+          "Silver table " + t.getKey() + " has had no commit for longer than expected: its job is stalled, "
+              + "failing checkpoints, or its source is idle", notify);
+    }
+    // The cdc-job's own measure of its slot (SlotLagGauge), also for databases outside RDS.
+    alarm("CdcReplicationSlotLag", kda(cdcApp.getRef(), SLOT_LAG_METRIC, "Maximum", Map.of()),
+        Double.parseDouble(config.get("alarm.slot-lag-bytes")), 3,
+        "The cdc-job has not confirmed this much WAL of its replication slot: it is stalled or too slow, "
+            + "and the database keeps the WAL", notify);
     if (databaseInstanceId != null) {
       // A stalled cdc-job keeps its replication slot, which holds back WAL until the database disk is full.
       alarm("PostgresReplicationSlotLag", rds("OldestReplicationSlotLag"),
@@ -834,7 +851,10 @@ public final class TributaryStack extends Stack {
         .getNode().getDefaultChild());
   }
 
-  /** The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag, restarts, database. */
+  /**
+   * The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag,
+   * restarts, silver table freshness, replication slot lag, database.
+   */
   private void dashboard() {
     String events = eventsApp.getRef();
     String cdc = cdcApp.getRef();
@@ -857,6 +877,14 @@ public final class TributaryStack extends Stack {
         graph("Full restarts", perJob(events, cdc, "fullRestarts", "Maximum")),
         graph("Downtime (ms)", perJob(events, cdc, "downtime", "Maximum")),
         graph("Failed checkpoints", perJob(events, cdc, "numberOfFailedCheckpoints", "Maximum")));
+    List<IMetric> freshness = new ArrayList<>();
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      freshness.add(label(freshness(t.getValue(), t.getKey()), t.getKey()));
+    }
+    dashboard.addWidgets(
+        graph("Silver table freshness: age of the newest commit (ms)", freshness),
+        graph("cdc-job replication slot lag (bytes)",
+            List.of(label(kda(cdc, SLOT_LAG_METRIC, "Maximum", Map.of()), "not confirmed by cdc-job"))));
     if (databaseInstanceId != null) {
       dashboard.addWidgets(
           graph("Replication slot lag (bytes)", List.of(rds("OldestReplicationSlotLag"))),
@@ -865,6 +893,20 @@ public final class TributaryStack extends Stack {
     }
     dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(new ArrayList<>(alarms))
         .width(24).build());
+  }
+
+  /** Each silver table's name and the application that writes it. */
+  private Map<String, String> silverTableWriters() {
+    Map<String, String> writers = new LinkedHashMap<>();
+    for (String table : tableNames(config.get("cdc.tables"))) {
+      writers.put(table, EVENTS_TABLES.contains(table) ? eventsApp.getRef() : cdcApp.getRef());
+    }
+    return writers;
+  }
+
+  /** The age of the table's newest commit, as the sink's FreshnessGauge publishes it. */
+  private static Metric freshness(String application, String table) {
+    return kda(application, FRESHNESS_METRIC, "Maximum", Map.of("Table", table));
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {

@@ -379,6 +379,36 @@ class TributaryStackTest {
   }
 
   @Test
+  void everySilverTableHasAFreshnessAlarmOnItsWritersGaugeAndTheCdcJobsSlotLagIsWatched() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      Map<String, String> writerOfTable = new TreeMap<>();
+      List<String> slotLagApps = new ArrayList<>();
+      for (JsonNode alarm : resources(TEMPLATES.get(env), "AWS::CloudWatch::Alarm").values()) {
+        JsonNode p = alarm.path("Properties");
+        Map<String, String> dims = new TreeMap<>();
+        for (JsonNode d : p.path("Dimensions")) {
+          dims.put(d.path("Name").asText(), d.path("Value").has("Ref") ? d.path("Value").path("Ref").asText()
+              : d.path("Value").asText());
+        }
+        if (p.path("MetricName").asText().equals("deltaCommitAgeMs")) {
+          assertThat(p.path("Namespace").asText()).isEqualTo("AWS/KinesisAnalytics");
+          assertThat(p.path("Threshold").asDouble()).isPositive();
+          assertThat(p.path("AlarmActions").get(0).path("Ref").asText()).startsWith("AlarmTopic");
+          writerOfTable.put(dims.get("Table"), dims.get("Application"));
+        }
+        if (p.path("MetricName").asText().equals("replicationSlotLagBytes")) {
+          slotLagApps.add(dims.get("Application"));
+        }
+      }
+      assertThat(writerOfTable).as(env).containsOnlyKeys("atomic_events", "atomic_events_quarantine", "orders");
+      assertThat(writerOfTable.get("atomic_events")).startsWith("EventsJob");
+      assertThat(writerOfTable.get("atomic_events_quarantine")).startsWith("EventsJob");
+      assertThat(writerOfTable.get("orders")).startsWith("CdcJob");
+      assertThat(slotLagApps).as(env).singleElement().satisfies(app -> assertThat(app).startsWith("CdcJob"));
+    }
+  }
+
+  @Test
   void anExternalRdsDatabaseIsWatchedWhenItsInstanceIsNamed() {
     App external = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
         "production.postgres.rds-instance-id", "orders-db"), "cdk.out-test-rds");
@@ -409,8 +439,10 @@ class TributaryStackTest {
       }
       assertThat(metrics).as(env).contains("numRecordsInPerSecond", "numRecordsOutPerSecond", "quarantinedRecords",
           "lastCheckpointDuration", "lastCheckpointSize", "millisBehindLatest", "GetRecords.IteratorAgeMilliseconds",
-          "fullRestarts", "downtime", "numberOfFailedCheckpoints");
-      assertThat(titles).contains("Alarms");
+          "fullRestarts", "downtime", "numberOfFailedCheckpoints", "deltaCommitAgeMs", "replicationSlotLagBytes",
+          "atomic_events", "atomic_events_quarantine", "orders");
+      assertThat(titles).contains("Alarms", "Silver table freshness: age of the newest commit (ms)",
+          "cdc-job replication slot lag (bytes)");
       if (env.equals("develop")) {
         assertThat(metrics).contains("OldestReplicationSlotLag", "TransactionLogsDiskUsage", "FreeStorageSpace");
       } else {
