@@ -102,7 +102,7 @@ public final class TributaryStack extends Stack {
   /** The cdc-job's gauge of WAL bytes its slot has not confirmed (SlotLagGauge). */
   static final String SLOT_LAG_METRIC = "replicationSlotLagBytes";
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
-  /** When the Glue crawler brings new columns of the Delta schemas into Glue (hourly). */
+  /** When the Glue crawlers bring new columns (and, for Spectrum, new partitions) into Glue (hourly). */
   public static final String CRAWLER_SCHEDULE = "cron(20 * * * ? *)";
   /** The Athena engine of the workgroup. */
   public static final String ATHENA_ENGINE = "Athena engine version 3";
@@ -640,7 +640,7 @@ public final class TributaryStack extends Stack {
 
     // Redshift Spectrum: an external schema over a Glue database of manifest-based tables
     // (created by `tributary ddl redshift`), read with this role.
-    String spectrumDatabase = glueDatabaseName + "_spectrum";
+    String spectrumDatabase = spectrumDatabaseName();
     Role spectrumRole = Role.Builder.create(this, "RedshiftSpectrumRole")
         .assumedBy(new ServicePrincipal("redshift.amazonaws.com")
             .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
@@ -813,6 +813,16 @@ public final class TributaryStack extends Stack {
         .resourceName(glueDatabaseName + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
     role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
         "glue:UpdateTable", "glue:GetSecurityConfiguration"), List.of(catalogArn, dbArn, tablesArn)));
+    // The Spectrum crawler also registers the manifest tables' partitions (one per event_date).
+    String spectrumDatabase = spectrumDatabaseName();
+    String spectrumDbArn = formatArn(ArnComponents.builder().service("glue").resource("database")
+        .resourceName(spectrumDatabase).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    String spectrumTablesArn = formatArn(ArnComponents.builder().service("glue").resource("table")
+        .resourceName(spectrumDatabase + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
+        "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+        "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition"),
+        List.of(catalogArn, spectrumDbArn, spectrumTablesArn)));
     role.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation"), List.of(lakeBucket.getBucketArn())));
     role.addToPolicy(allow(List.of("s3:GetObject"), List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
@@ -822,6 +832,7 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(glueLogStreams)));
     acknowledge(role, iam5(List.of(silverObjectsFinding(),
         "Resource::" + nagArn("glue") + "table/" + glueDatabaseName + "/*",
+        "Resource::" + nagArn("glue") + "table/" + spectrumDatabase + "/*",
         "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*",
         "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*:log-stream:*"),
         "The crawler reads every object of the silver tables, creates and updates the tables of its own Glue "
@@ -848,6 +859,36 @@ public final class TributaryStack extends Stack {
     crawler.addDependency(security);
     crawler.addDependency(database);
     crawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
+
+    // Redshift Spectrum reads the symlink manifests the sink rewrites after each commit. This crawler
+    // keeps the manifest-based tables of the Spectrum database current: new columns and new
+    // event_date partitions appear without re-running `tributary ddl redshift`. It writes no manifests.
+    CfnDatabase spectrum = CfnDatabase.Builder.create(this, "SpectrumDatabase")
+        .catalogId(getAccount())
+        .databaseInput(CfnDatabase.DatabaseInputProperty.builder()
+            .name(spectrumDatabase)
+            .description("Tributary " + env + " silver tables as symlink-manifest tables for Redshift Spectrum")
+            .build())
+        .build();
+    CfnCrawler spectrumCrawler = CfnCrawler.Builder.create(this, "SpectrumCrawler")
+        .name("tributary-spectrum-" + env)
+        .description("Keeps the Spectrum tables of the Tributary " + env
+            + " silver tables (symlink manifests) in step with their columns and partitions")
+        .role(role.getRoleArn())
+        .databaseName(spectrumDatabase)
+        .crawlerSecurityConfiguration(securityName)
+        .targets(CfnCrawler.TargetsProperty.builder()
+            .deltaTargets(List.of(CfnCrawler.DeltaTargetProperty.builder()
+                .deltaTables(locations).createNativeDeltaTable(false).writeManifest(false).build()))
+            .build())
+        .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression(CRAWLER_SCHEDULE).build())
+        .schemaChangePolicy(CfnCrawler.SchemaChangePolicyProperty.builder()
+            .updateBehavior("UPDATE_IN_DATABASE").deleteBehavior("LOG").build())
+        .build();
+    spectrumCrawler.addDependency(security);
+    spectrumCrawler.addDependency(spectrum);
+    spectrumCrawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
         .getNode().getDefaultChild());
   }
 
@@ -893,6 +934,11 @@ public final class TributaryStack extends Stack {
     }
     dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(new ArrayList<>(alarms))
         .width(24).build());
+  }
+
+  /** The Glue database of the Spectrum (symlink manifest) tables. */
+  private String spectrumDatabaseName() {
+    return glueDatabaseName + "_spectrum";
   }
 
   /** Each silver table's name and the application that writes it. */
