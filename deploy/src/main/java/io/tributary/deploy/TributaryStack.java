@@ -97,6 +97,8 @@ public final class TributaryStack extends Stack {
   /** The prefix of the silver tables in the lake bucket. */
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
+  /** The events job's quarantine table: no freshness alarm, it is meant to stay idle. */
+  static final String QUARANTINE_TABLE = "atomic_events_quarantine";
   /** The delta-sink committer's gauge of its table's newest commit age (FreshnessGauge), dimension Table. */
   static final String FRESHNESS_METRIC = "deltaCommitAgeMs";
   /** The cdc-job's gauge of WAL bytes its slot has not confirmed (SlotLagGauge). */
@@ -714,6 +716,9 @@ public final class TributaryStack extends Stack {
     // its newest commit) in the "kinesisanalytics" group with the key group Table (FreshnessGauge).
     double freshnessMs = Double.parseDouble(config.get("alarm.freshness-ms"));
     for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      if (t.getKey().equals(QUARANTINE_TABLE)) {
+        continue; // written only when records are quarantined (alarmed on separately): its age says nothing
+      }
       alarm("Freshness_" + t.getKey(), freshness(t.getValue(), t.getKey()), freshnessMs, 3,
           "Silver table " + t.getKey() + " has had no commit for longer than expected: its job is stalled, "
               + "failing checkpoints, or its source is idle", notify);
