@@ -63,6 +63,9 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
 
+  /** How often the slot's lag is measured (see {@link SlotLagGauge}); CloudWatch keeps one point a minute. */
+  private static final long SLOT_LAG_INTERVAL_MS = 30_000;
+
   private final CdcJobConfig config;
 
   private transient ListState<Boolean> snapshotDoneState;
@@ -152,6 +155,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
           flushBound = position.isPresent() ? position.getAsLong() : null;
         }
       }
+      SlotLagGauge slotLag = new SlotLagGauge(getRuntimeContext().getMetricGroup(), config.slotName(),
+          SLOT_LAG_INTERVAL_MS, System::currentTimeMillis);
       if (!snapshotDone) {
         synchronized (lock) {
           while (running && !snapshotDone) {
@@ -162,6 +167,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       }
       while (running) {
         commitCompletedCheckpoints(lock);
+        slotLag.refresh(jdbc);
         List<SourceRecord> records = task.poll();
         if (records != null && !records.isEmpty()) {
           synchronized (lock) {

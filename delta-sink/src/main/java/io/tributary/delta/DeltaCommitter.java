@@ -38,6 +38,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final DeltaSinkConfig config;
   private final DeltaLog log;
   private final CommitterMetrics metrics;
+  private final FreshnessGauge freshness;
   private final PostCommitWork postCommit;
   /** The checkpoint this committer's state was restored from (empty for a fresh start). */
   private final java.util.OptionalLong restoredCheckpointId;
@@ -53,6 +54,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
     this.log = new DeltaLog(config.tablePath(), hadoopConf, new CommitRetryEngine(DeltaTables.engine(hadoopConf)));
     this.metrics = new CommitterMetrics(metrics);
+    this.freshness = new FreshnessGauge(metrics, config.tablePath(), System::currentTimeMillis);
     this.postCommit = new PostCommitWork(config, log);
   }
 
@@ -106,6 +108,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
     long durationMs = (System.nanoTime() - start) / 1_000_000;
     metrics.committed(c, committed.get().version(), durationMs);
+    freshness.committed();
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
     return true;

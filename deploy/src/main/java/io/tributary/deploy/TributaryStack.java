@@ -97,8 +97,14 @@ public final class TributaryStack extends Stack {
   /** The prefix of the silver tables in the lake bucket. */
   public static final String SILVER_PREFIX = "silver";
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
+  /** The events job's quarantine table: no freshness alarm, it is meant to stay idle. */
+  static final String QUARANTINE_TABLE = "atomic_events_quarantine";
+  /** The delta-sink committer's gauge of its table's newest commit age (FreshnessGauge), dimension Table. */
+  static final String FRESHNESS_METRIC = "deltaCommitAgeMs";
+  /** The cdc-job's gauge of WAL bytes its slot has not confirmed (SlotLagGauge). */
+  static final String SLOT_LAG_METRIC = "replicationSlotLagBytes";
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
-  /** When the Glue crawler brings new columns of the Delta schemas into Glue (hourly). */
+  /** When the Glue crawlers bring new columns (and, for Spectrum, new partitions) into Glue (hourly). */
   public static final String CRAWLER_SCHEDULE = "cron(20 * * * ? *)";
   /** The Athena engine of the workgroup. */
   public static final String ATHENA_ENGINE = "Athena engine version 3";
@@ -636,7 +642,7 @@ public final class TributaryStack extends Stack {
 
     // Redshift Spectrum: an external schema over a Glue database of manifest-based tables
     // (created by `tributary ddl redshift`), read with this role.
-    String spectrumDatabase = glueDatabaseName + "_spectrum";
+    String spectrumDatabase = spectrumDatabaseName();
     Role spectrumRole = Role.Builder.create(this, "RedshiftSpectrumRole")
         .assumedBy(new ServicePrincipal("redshift.amazonaws.com")
             .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
@@ -706,6 +712,22 @@ public final class TributaryStack extends Stack {
         checkpointMs, 3, "events-job checkpoints are slow: commits to the silver tables are late", notify);
     alarm("CdcCheckpointDuration", kda(cdcApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
         checkpointMs, 3, "cdc-job checkpoints are slow: commits to the silver tables are late", notify);
+    // Freshness of each silver table: the sink's committer publishes deltaCommitAgeMs (time since
+    // its newest commit) in the "kinesisanalytics" group with the key group Table (FreshnessGauge).
+    double freshnessMs = Double.parseDouble(config.get("alarm.freshness-ms"));
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      if (t.getKey().equals(QUARANTINE_TABLE)) {
+        continue; // written only when records are quarantined (alarmed on separately): its age says nothing
+      }
+      alarm("Freshness_" + t.getKey(), freshness(t.getValue(), t.getKey()), freshnessMs, 3,
+          "Silver table " + t.getKey() + " has had no commit for longer than expected: its job is stalled, "
+              + "failing checkpoints, or its source is idle", notify);
+    }
+    // The cdc-job's own measure of its slot (SlotLagGauge), also for databases outside RDS.
+    alarm("CdcReplicationSlotLag", kda(cdcApp.getRef(), SLOT_LAG_METRIC, "Maximum", Map.of()),
+        Double.parseDouble(config.get("alarm.slot-lag-bytes")), 3,
+        "The cdc-job has not confirmed this much WAL of its replication slot: it is stalled or too slow, "
+            + "and the database keeps the WAL", notify);
     if (databaseInstanceId != null) {
       // A stalled cdc-job keeps its replication slot, which holds back WAL until the database disk is full.
       alarm("PostgresReplicationSlotLag", rds("OldestReplicationSlotLag"),
@@ -796,6 +818,16 @@ public final class TributaryStack extends Stack {
         .resourceName(glueDatabaseName + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
     role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
         "glue:UpdateTable", "glue:GetSecurityConfiguration"), List.of(catalogArn, dbArn, tablesArn)));
+    // The Spectrum crawler also registers the manifest tables' partitions (one per event_date).
+    String spectrumDatabase = spectrumDatabaseName();
+    String spectrumDbArn = formatArn(ArnComponents.builder().service("glue").resource("database")
+        .resourceName(spectrumDatabase).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    String spectrumTablesArn = formatArn(ArnComponents.builder().service("glue").resource("table")
+        .resourceName(spectrumDatabase + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    role.addToPolicy(allow(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
+        "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+        "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition"),
+        List.of(catalogArn, spectrumDbArn, spectrumTablesArn)));
     role.addToPolicy(allow(List.of("s3:ListBucket", "s3:GetBucketLocation"), List.of(lakeBucket.getBucketArn())));
     role.addToPolicy(allow(List.of("s3:GetObject"), List.of(lakeBucket.arnForObjects(SILVER_PREFIX + "/*"))));
     role.addToPolicy(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(dataKey.getKeyArn())));
@@ -805,6 +837,7 @@ public final class TributaryStack extends Stack {
     role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(glueLogStreams)));
     acknowledge(role, iam5(List.of(silverObjectsFinding(),
         "Resource::" + nagArn("glue") + "table/" + glueDatabaseName + "/*",
+        "Resource::" + nagArn("glue") + "table/" + spectrumDatabase + "/*",
         "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*",
         "Resource::" + nagArn("logs") + "log-group:/aws-glue/crawlers-role/*:log-stream:*"),
         "The crawler reads every object of the silver tables, creates and updates the tables of its own Glue "
@@ -832,9 +865,42 @@ public final class TributaryStack extends Stack {
     crawler.addDependency(database);
     crawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
         .getNode().getDefaultChild());
+
+    // Redshift Spectrum reads the symlink manifests the sink rewrites after each commit. This crawler
+    // keeps the manifest-based tables of the Spectrum database current: new columns and new
+    // event_date partitions appear without re-running `tributary ddl redshift`. It writes no manifests.
+    CfnDatabase spectrum = CfnDatabase.Builder.create(this, "SpectrumDatabase")
+        .catalogId(getAccount())
+        .databaseInput(CfnDatabase.DatabaseInputProperty.builder()
+            .name(spectrumDatabase)
+            .description("Tributary " + env + " silver tables as symlink-manifest tables for Redshift Spectrum")
+            .build())
+        .build();
+    CfnCrawler spectrumCrawler = CfnCrawler.Builder.create(this, "SpectrumCrawler")
+        .name("tributary-spectrum-" + env)
+        .description("Keeps the Spectrum tables of the Tributary " + env
+            + " silver tables (symlink manifests) in step with their columns and partitions")
+        .role(role.getRoleArn())
+        .databaseName(spectrumDatabase)
+        .crawlerSecurityConfiguration(securityName)
+        .targets(CfnCrawler.TargetsProperty.builder()
+            .deltaTargets(List.of(CfnCrawler.DeltaTargetProperty.builder()
+                .deltaTables(locations).createNativeDeltaTable(false).writeManifest(false).build()))
+            .build())
+        .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression(CRAWLER_SCHEDULE).build())
+        .schemaChangePolicy(CfnCrawler.SchemaChangePolicyProperty.builder()
+            .updateBehavior("UPDATE_IN_DATABASE").deleteBehavior("LOG").build())
+        .build();
+    spectrumCrawler.addDependency(security);
+    spectrumCrawler.addDependency(spectrum);
+    spectrumCrawler.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
   }
 
-  /** The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag, restarts, database. */
+  /**
+   * The CloudWatch dashboard {@code tributary-<env>}: throughput, quarantine, checkpoints, lag,
+   * restarts, silver table freshness, replication slot lag, database.
+   */
   private void dashboard() {
     String events = eventsApp.getRef();
     String cdc = cdcApp.getRef();
@@ -857,6 +923,14 @@ public final class TributaryStack extends Stack {
         graph("Full restarts", perJob(events, cdc, "fullRestarts", "Maximum")),
         graph("Downtime (ms)", perJob(events, cdc, "downtime", "Maximum")),
         graph("Failed checkpoints", perJob(events, cdc, "numberOfFailedCheckpoints", "Maximum")));
+    List<IMetric> freshness = new ArrayList<>();
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      freshness.add(label(freshness(t.getValue(), t.getKey()), t.getKey()));
+    }
+    dashboard.addWidgets(
+        graph("Silver table freshness: age of the newest commit (ms)", freshness),
+        graph("cdc-job replication slot lag (bytes)",
+            List.of(label(kda(cdc, SLOT_LAG_METRIC, "Maximum", Map.of()), "not confirmed by cdc-job"))));
     if (databaseInstanceId != null) {
       dashboard.addWidgets(
           graph("Replication slot lag (bytes)", List.of(rds("OldestReplicationSlotLag"))),
@@ -865,6 +939,25 @@ public final class TributaryStack extends Stack {
     }
     dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(new ArrayList<>(alarms))
         .width(24).build());
+  }
+
+  /** The Glue database of the Spectrum (symlink manifest) tables. */
+  private String spectrumDatabaseName() {
+    return glueDatabaseName + "_spectrum";
+  }
+
+  /** Each silver table's name and the application that writes it. */
+  private Map<String, String> silverTableWriters() {
+    Map<String, String> writers = new LinkedHashMap<>();
+    for (String table : tableNames(config.get("cdc.tables"))) {
+      writers.put(table, EVENTS_TABLES.contains(table) ? eventsApp.getRef() : cdcApp.getRef());
+    }
+    return writers;
+  }
+
+  /** The age of the table's newest commit, as the sink's FreshnessGauge publishes it. */
+  private static Metric freshness(String application, String table) {
+    return kda(application, FRESHNESS_METRIC, "Maximum", Map.of("Table", table));
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {

@@ -291,10 +291,7 @@ class TributaryStackTest {
       for (JsonNode table : resources(t, "AWS::Glue::Table").values()) {
         tableLocations.add(render(table.path("Properties").path("TableInput").path("StorageDescriptor").path("Location")));
       }
-      Map<String, JsonNode> crawlers = resources(t, "AWS::Glue::Crawler");
-      assertThat(crawlers).as(env).hasSize(1);
-      JsonNode c = crawlers.values().iterator().next().path("Properties");
-      assertThat(c.path("DatabaseName").asText()).isEqualTo("tributary_silver_" + env);
+      JsonNode c = crawlerOf(t, "tributary_silver_" + env);
       JsonNode delta = c.path("Targets").path("DeltaTargets").get(0);
       assertThat(delta.path("CreateNativeDeltaTable").asBoolean()).isTrue();
       assertThat(delta.path("WriteManifest").asBoolean()).isFalse();
@@ -309,6 +306,55 @@ class TributaryStackTest {
           "Name", security,
           "EncryptionConfiguration", Match.objectLike(Map.of(
               "CloudWatchEncryption", Match.objectLike(Map.of("CloudWatchEncryptionMode", "SSE-KMS")))))));
+    }
+  }
+
+  private static JsonNode crawlerOf(JsonNode template, String database) {
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode crawler : resources(template, "AWS::Glue::Crawler").values()) {
+      if (crawler.path("Properties").path("DatabaseName").asText().equals(database)) {
+        found.add(crawler.path("Properties"));
+      }
+    }
+    assertThat(found).as("crawlers of " + database).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void aCrawlerKeepsTheSpectrumManifestTablesColumnsAndPartitionsCurrent() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      String spectrumDb = "tributary_silver_" + env + "_spectrum";
+      assertThat(resources(t, "AWS::Glue::Database").values()).as(env)
+          .anySatisfy(db -> assertThat(db.path("Properties").path("DatabaseInput").path("Name").asText())
+              .isEqualTo(spectrumDb));
+      JsonNode c = crawlerOf(t, spectrumDb);
+      JsonNode delta = c.path("Targets").path("DeltaTargets").get(0);
+      // Symlink-manifest tables (what Spectrum reads) over the manifests the sink already writes.
+      assertThat(delta.path("CreateNativeDeltaTable").asBoolean()).isFalse();
+      assertThat(delta.path("WriteManifest").asBoolean()).isFalse();
+      Set<String> crawled = new TreeSet<>();
+      delta.path("DeltaTables").forEach(l -> crawled.add(render(l)));
+      Set<String> silver = new TreeSet<>();
+      crawlerOf(t, "tributary_silver_" + env).path("Targets").path("DeltaTargets").get(0).path("DeltaTables")
+          .forEach(l -> silver.add(render(l)));
+      assertThat(crawled).isEqualTo(silver).hasSize(3);
+      assertThat(c.path("SchemaChangePolicy").path("UpdateBehavior").asText()).isEqualTo("UPDATE_IN_DATABASE");
+      assertThat(c.path("Schedule").path("ScheduleExpression").asText()).isEqualTo(TributaryStack.CRAWLER_SCHEDULE);
+      // Its role may register partitions in the Spectrum database.
+      String role = c.path("Role").toString();
+      boolean partitions = false;
+      for (JsonNode policy : resources(t, "AWS::IAM::Policy").values()) {
+        boolean ofRole = policy.path("Properties").path("Roles").toString().contains(
+            role.replaceAll(".*\\{\"Fn::GetAtt\":\\[\"([A-Za-z0-9]+)\".*", "$1"));
+        for (JsonNode st : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+          if (ofRole && st.path("Action").toString().contains("glue:BatchCreatePartition")
+              && st.path("Resource").toString().contains(spectrumDb + "/*")) {
+            partitions = true;
+          }
+        }
+      }
+      assertThat(partitions).as(env + ": the Spectrum crawler's role registers partitions").isTrue();
     }
   }
 
@@ -379,6 +425,36 @@ class TributaryStackTest {
   }
 
   @Test
+  void everySilverTableHasAFreshnessAlarmOnItsWritersGaugeAndTheCdcJobsSlotLagIsWatched() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      Map<String, String> writerOfTable = new TreeMap<>();
+      List<String> slotLagApps = new ArrayList<>();
+      for (JsonNode alarm : resources(TEMPLATES.get(env), "AWS::CloudWatch::Alarm").values()) {
+        JsonNode p = alarm.path("Properties");
+        Map<String, String> dims = new TreeMap<>();
+        for (JsonNode d : p.path("Dimensions")) {
+          dims.put(d.path("Name").asText(), d.path("Value").has("Ref") ? d.path("Value").path("Ref").asText()
+              : d.path("Value").asText());
+        }
+        if (p.path("MetricName").asText().equals("deltaCommitAgeMs")) {
+          assertThat(p.path("Namespace").asText()).isEqualTo("AWS/KinesisAnalytics");
+          assertThat(p.path("Threshold").asDouble()).isPositive();
+          assertThat(p.path("AlarmActions").get(0).path("Ref").asText()).startsWith("AlarmTopic");
+          writerOfTable.put(dims.get("Table"), dims.get("Application"));
+        }
+        if (p.path("MetricName").asText().equals("replicationSlotLagBytes")) {
+          slotLagApps.add(dims.get("Application"));
+        }
+      }
+      // The quarantine table is meant to stay idle: its quarantinedRecords alarm watches it instead.
+      assertThat(writerOfTable).as(env).containsOnlyKeys("atomic_events", "orders");
+      assertThat(writerOfTable.get("atomic_events")).startsWith("EventsJob");
+      assertThat(writerOfTable.get("orders")).startsWith("CdcJob");
+      assertThat(slotLagApps).as(env).singleElement().satisfies(app -> assertThat(app).startsWith("CdcJob"));
+    }
+  }
+
+  @Test
   void anExternalRdsDatabaseIsWatchedWhenItsInstanceIsNamed() {
     App external = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
         "production.postgres.rds-instance-id", "orders-db"), "cdk.out-test-rds");
@@ -409,8 +485,10 @@ class TributaryStackTest {
       }
       assertThat(metrics).as(env).contains("numRecordsInPerSecond", "numRecordsOutPerSecond", "quarantinedRecords",
           "lastCheckpointDuration", "lastCheckpointSize", "millisBehindLatest", "GetRecords.IteratorAgeMilliseconds",
-          "fullRestarts", "downtime", "numberOfFailedCheckpoints");
-      assertThat(titles).contains("Alarms");
+          "fullRestarts", "downtime", "numberOfFailedCheckpoints", "deltaCommitAgeMs", "replicationSlotLagBytes",
+          "atomic_events", "atomic_events_quarantine", "orders");
+      assertThat(titles).contains("Alarms", "Silver table freshness: age of the newest commit (ms)",
+          "cdc-job replication slot lag (bytes)");
       if (env.equals("develop")) {
         assertThat(metrics).contains("OldestReplicationSlotLag", "TransactionLogsDiskUsage", "FreeStorageSpace");
       } else {
@@ -491,7 +569,7 @@ class TributaryStackTest {
       "glue:CreateDatabase", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
       "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition",
-      "glue:BatchDeletePartition",
+      "glue:BatchDeletePartition", "glue:BatchUpdatePartition",
       "kinesisanalytics:CreateApplicationSnapshot",
       "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
