@@ -48,6 +48,7 @@ public final class CdcJobConfig implements Serializable {
   private final int parallelism;
   private final String uidPrefix;
   private final boolean acceptSlotAhead;
+  private final long transactionBufferBytes;
   private final Map<String, String> sinkOptions;
   private final Map<String, String> debeziumOverrides;
 
@@ -72,6 +73,7 @@ public final class CdcJobConfig implements Serializable {
     this.parallelism = p.get(CdcJobOptions.PARALLELISM);
     this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
     this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
+    this.transactionBufferBytes = p.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes();
     Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
     p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
     p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
@@ -129,6 +131,11 @@ public final class CdcJobConfig implements Serializable {
       }
     });
     check(problems, () -> params.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD));
+    check(problems, () -> {
+      if (params.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes() < 1024) {
+        problems.add(CdcJobOptions.TRANSACTION_BUFFER_MEMORY.key() + " must be at least 1 KiB");
+      }
+    });
     List<TableName> tables = new ArrayList<>();
     check(problems, () -> {
       Set<TableName> seen = new LinkedHashSet<>();
@@ -299,6 +306,11 @@ public final class CdcJobConfig implements Serializable {
   /** Whether a restore from state older than the slot may proceed; see {@link CdcJobOptions#RESTORE_ACCEPT_SLOT_AHEAD}. */
   public boolean acceptSlotAhead() {
     return acceptSlotAhead;
+  }
+
+  /** Heap bytes of one buffered source transaction; see {@link CdcJobOptions#TRANSACTION_BUFFER_MEMORY}. */
+  public long transactionBufferBytes() {
+    return transactionBufferBytes;
   }
 
   /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */

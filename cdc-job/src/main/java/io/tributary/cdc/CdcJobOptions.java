@@ -3,6 +3,7 @@ package io.tributary.cdc;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every option of the CDC job. Besides these: {@code postgres.password} (through
@@ -98,6 +99,14 @@ public final class CdcJobOptions {
               + "savepoint, e.g. an automatic rollback) refuses to start, because the changes in between cannot be "
               + "read again. true: start anyway, taking the changes up to the slot's position as already in the "
               + "silver tables. Set it for one restart only, after checking that; see docs/reliability.md.");
+
+  public static final ConfigOption<MemorySize> TRANSACTION_BUFFER_MEMORY =
+      ConfigOptions.key("cdc.transaction.buffer-memory").memoryType().defaultValue(MemorySize.ofMebiBytes(32))
+          .withDescription("Heap a source transaction's changes may take (serialized) while the source waits for "
+              + "its commit; beyond it they are appended to a spill file in the TaskManager's io.tmp.dirs and "
+              + "read back in order at the commit, so a transaction of any size fits in a bounded heap. The "
+              + "local disk needs room for the largest transaction (about the size of its changes in the "
+              + "network format). At least 1 KiB.");
 
   public static final ConfigOption<String> UID_PREFIX =
       ConfigOptions.key("cdc.uid-prefix").stringType().defaultValue("cdc")

@@ -114,6 +114,25 @@ public final class ChangeEventConverter implements Serializable {
   }
 
   /**
+   * {@code row} (converted by a converter of the same table, possibly an older schema version) at
+   * its transaction's commit: the commit LSN, the source file name that includes it, and the ETL
+   * time. Changes are converted as they arrive, before their commit LSN is known (see {@link
+   * TransactionBuffer}); this stamps them at the transaction's END.
+   */
+  public SilverRow atCommit(SilverRow row, long commitLsn, long etlMillis) {
+    SilverSchema rowSchema = row.schema();
+    if (!rowSchema.table().equals(schema.table())) {
+      throw new IllegalArgumentException(row + " is not a row of " + schema.table());
+    }
+    Object[] values = row.values().clone();
+    int base = rowSchema.sourceColumnCount();
+    values[base + 1] = commitLsn;
+    values[base + 7] = TimestampData.fromEpochMillis(etlMillis);
+    values[base + 9] = StringData.fromString(filenamePrefix + Lsns.format(commitLsn));
+    return new SilverRow(rowSchema, commitLsn, row.seq(), values);
+  }
+
+  /**
    * A delete written by a re-snapshot for a key the silver table still shows but the new snapshot
    * does not have (deleted while the job was not reading the slot): the key columns, the rest null,
    * {@code op = 'd'}, positioned at the snapshot's LSN after its rows. Its commit time is the

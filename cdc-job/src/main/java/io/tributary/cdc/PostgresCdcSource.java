@@ -40,6 +40,18 @@ import org.slf4j.LoggerFactory;
  * emitted together, each stamped with the transaction's commit (end) LSN and its index: a
  * strictly increasing position. A checkpoint barrier never splits a transaction.
  *
+ * <p><b>Transactions of any size, in bounded heap.</b> The buffer ({@link TransactionBuffer})
+ * keeps at most {@code cdc.transaction.buffer-memory} of a transaction's (serialized) changes in
+ * heap; the rest goes to a spill file in the TaskManager's {@code io.tmp.dirs}, read back in order
+ * at END. Each change is converted when it arrives with its index as {@code source_seq} and
+ * stamped with the commit LSN at END, so the emitted rows, their positions and the order are the
+ * same as without spilling. The position protocol is unchanged: rows are emitted only at END, under
+ * the checkpoint lock, and the slot is confirmed only past transactions a completed checkpoint
+ * covers. Checkpoints taken while a transaction is being buffered record the position before it,
+ * so after a failure or restore mid-transaction PostgreSQL sends the whole transaction again and
+ * the buffer starts empty; the spill file of the failed attempt is deleted when the source closes
+ * (after a killed process, it is left in a tmp directory that a new container does not have).
+ *
  * <p><b>Initial snapshot.</b> A job started without state drops a leftover slot of the same name,
  * lets Debezium create it with an exported snapshot and reads the tables in that snapshot while
  * holding the checkpoint lock: no checkpoint can complete mid-snapshot, so a failure during the
@@ -84,7 +96,12 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   /** Committable record per pending checkpoint; guarded by the checkpoint lock. */
   private transient TreeMap<Long, SourceRecord> pendingCommits;
   private transient volatile long completedCheckpoint;
-  private transient List<SourceRecord> transaction;
+  /** The open transaction's changes (converted, not yet stamped with the commit LSN). */
+  private transient TransactionBuffer transaction;
+  /** Index of the next change of the open transaction: its {@code source_seq}. */
+  private transient long transactionSeq;
+  /** Whether a change of an open transaction has arrived (also one that makes no row, e.g. a truncate). */
+  private transient boolean transactionOpen;
   private transient long snapshotSeq;
   /** Per table, the keys its silver table showed before this snapshot and the snapshot has not (yet) read. */
   private transient Map<TableName, java.util.Set<SilverCurrentKeys.Key>> staleKeys;
@@ -116,7 +133,8 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     flushBound = snapshotDone ? restoredFlushBound : null;
     pendingCommits = new TreeMap<>();
     completedCheckpoint = Long.MIN_VALUE;
-    transaction = new ArrayList<>();
+    transactionSeq = 0;
+    transactionOpen = false;
   }
 
   @Override
@@ -125,6 +143,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     UserCodeResources.releaseWith(getRuntimeContext());
     running = true;
     Object lock = ctx.getCheckpointLock();
+    transaction = new TransactionBuffer(config.transactionBufferBytes(), spillDirectories(), config.slotName());
     try (Connection jdbc = ReplicationAdmin.connect(config)) {
       schemas = new SchemaTracker(config, jdbc);
       if (snapshotDone && !ReplicationAdmin.slotExists(jdbc, config.slotName())) {
@@ -177,6 +196,31 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       }
     } finally {
       stopTask();
+      closeTransaction();
+    }
+  }
+
+  /** The TaskManager's local tmp directories ({@code io.tmp.dirs}). */
+  private java.io.File[] spillDirectories() {
+    String[] dirs = ((org.apache.flink.streaming.api.operators.StreamingRuntimeContext) getRuntimeContext())
+        .getTaskManagerRuntimeInfo().getTmpDirectories();
+    java.io.File[] out = new java.io.File[dirs.length];
+    for (int i = 0; i < dirs.length; i++) {
+      out[i] = new java.io.File(dirs[i]);
+    }
+    return out;
+  }
+
+  /** Drops the open transaction's buffer and its spill file (it is read from the slot again after a restart). */
+  private synchronized void closeTransaction() {
+    TransactionBuffer t = transaction;
+    if (t == null) {
+      return;
+    }
+    try {
+      t.close();
+    } catch (java.io.IOException e) {
+      LOG.warn("Could not delete the spill file of the open transaction", e);
     }
   }
 
@@ -278,10 +322,10 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
       endSnapshot(ctx);
       Struct v = (Struct) value;
-      if ("END".equals(v.getString("status")) && !transaction.isEmpty()) {
+      if ("END".equals(v.getString("status")) && transactionOpen) {
         emitTransaction(commitLsn(record), ctx);
       }
-      if (transaction.isEmpty()) {
+      if (!transactionOpen) {
         lastCommittable = record;
       }
       return;
@@ -290,7 +334,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
         || DebeziumSettings.MESSAGE_TOPIC.equals(topic) || "m".equals(((Struct) value).getString("op"))) {
       // Heartbeats and (non-transactional) logical decoding messages: positions only. The
       // heartbeat query's message is what lets an idle slot advance.
-      if (transaction.isEmpty() && !isSnapshotOffset(record)) {
+      if (!transactionOpen && !isSnapshotOffset(record)) {
         endSnapshot(ctx);
         lastCommittable = record;
       }
@@ -319,20 +363,30 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       return;
     }
     endSnapshot(ctx);
-    transaction.add(record);
+    // Converted now (the commit LSN is stamped at END), so that the buffer holds rows it can spill.
+    SilverRow row = schemas.convert(tableOf(source), envelope, 0L, transactionSeq++, System.currentTimeMillis());
+    if (row != null) {
+      long spilledBefore = transaction.spillsStarted();
+      transaction.add(row);
+      if (transaction.spillsStarted() != spilledBefore) {
+        LOG.info("Transaction {} passed {} bytes in memory: spilling its changes to {}", source.get("txId"),
+            config.transactionBufferBytes(), transaction.spillFile());
+      }
+    }
+    transactionOpen = true;
   }
 
   private void emitTransaction(long commitLsn, SourceContext<SilverRow> ctx) throws Exception {
     long now = System.currentTimeMillis();
-    long seq = 0;
-    for (SourceRecord r : transaction) {
-      Struct envelope = (Struct) r.value();
-      SilverRow row = schemas.convert(tableOf(envelope.getStruct("source")), envelope, commitLsn, seq++, now);
-      if (row != null) {
-        ctx.collect(row);
-      }
+    long rows = transaction.size();
+    long spilled = transaction.spilledBytes();
+    transaction.drain(row -> ctx.collect(schemas.atCommit(row, commitLsn, now)));
+    if (spilled > 0) {
+      LOG.info("Emitted a transaction of {} changes at {}, {} bytes of them from the spill file", rows,
+          Lsns.format(commitLsn), spilled);
     }
-    transaction.clear();
+    transactionOpen = false;
+    transactionSeq = 0;
   }
 
   private static TableName tableOf(Struct source) {

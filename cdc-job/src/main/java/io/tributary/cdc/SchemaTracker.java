@@ -54,6 +54,11 @@ final class SchemaTracker {
     return converters.get(table).snapshotDelete(key, snapshotLsn, seq, etlMillis);
   }
 
+  /** See {@link ChangeEventConverter#atCommit}. */
+  SilverRow atCommit(SilverRow row, long commitLsn, long etlMillis) {
+    return converters.get(row.table()).atCommit(row, commitLsn, etlMillis);
+  }
+
   /** Converts one event of {@code table}; null for non-row operations and tables not captured. */
   SilverRow convert(TableName table, Struct envelope, long commitLsn, long seq, long etlMillis) throws SQLException {
     ChangeEventConverter converter = converters.get(table);

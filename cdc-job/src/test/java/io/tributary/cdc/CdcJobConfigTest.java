@@ -38,6 +38,7 @@ class CdcJobConfigTest {
     assertThat(c.eventTimeColumn(TableName.parse("sales.items"))).isNull();
     assertThat(c.slotName()).isEqualTo("tributary_cdc");
     assertThat(c.port()).isEqualTo(5432);
+    assertThat(c.transactionBufferBytes()).isEqualTo(32L << 20);
     assertThat(c.sinkOptions()).containsEntry("parquet.compression", "zstd").containsEntry("hadoop.fs.s3a.endpoint", "http://s3");
     assertThat(c.sinkId(TableName.parse("orders"))).isEqualTo("cdc-job.public.orders");
     assertThat(c.password().reveal()).isEqualTo("s3cret");
@@ -54,6 +55,7 @@ class CdcJobConfigTest {
     p.put("cdc.tables", "a.b.c");
     p.put("cdc.event-time-columns", "other.ts");
     p.put("parallelism", "0");
+    p.put("cdc.transaction.buffer-memory", "100b");
     assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(p), NO_SECRETS))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("postgres.database is required")
@@ -62,7 +64,8 @@ class CdcJobConfigTest {
         .hasMessageContaining("postgres.port must be 1..65535")
         .hasMessageContaining("cdc.slot must be a lower-case")
         .hasMessageContaining("not a table name")
-        .hasMessageContaining("parallelism must be at least 1");
+        .hasMessageContaining("parallelism must be at least 1")
+        .hasMessageContaining("cdc.transaction.buffer-memory must be at least 1 KiB");
   }
 
   @Test
