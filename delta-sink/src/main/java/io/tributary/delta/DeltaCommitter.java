@@ -3,10 +3,14 @@ package io.tributary.delta;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.tributary.delta.log.DeltaLog;
 import io.tributary.delta.log.SchemaJson;
+import io.tributary.delta.maintenance.MaintainedTable;
+import io.tributary.delta.maintenance.StreamingMaintenance;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.MetricGroup;
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * a commit whose acknowledgement was lost) is skipped, so restores commit each checkpoint exactly
  * once. Schema changes the files need are committed first, by this single committer, so they never
  * race its data commits. Post-commit work and metrics live in {@link PostCommitWork} and {@link
- * CommitterMetrics}.
+ * CommitterMetrics}; in-job table maintenance (compaction, vacuum) runs on the background thread of
+ * its {@link StreamingMaintenance}, told of every landed commit and never waited for.
  */
 final class DeltaCommitter implements Committer<DeltaCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaCommitter.class);
@@ -29,6 +34,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final DeltaLog log;
   private final CommitterMetrics metrics;
   private final PostCommitWork postCommit;
+  private final StreamingMaintenance maintenance;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this.config = config;
@@ -37,6 +43,13 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     this.log = new DeltaLog(config.tablePath(), hadoopConf, new CommitRetryEngine(DeltaTables.engine(hadoopConf)));
     this.metrics = new CommitterMetrics(metrics);
     this.postCommit = new PostCommitWork(config, log);
+    // Maintenance gets an engine of its own, opened on its thread when it first runs.
+    this.maintenance = new StreamingMaintenance(config.tablePath(), config.maintenance(),
+        () -> {
+          org.apache.hadoop.conf.Configuration conf = config.hadoopConfiguration();
+          return MaintainedTable.forSink(config, conf, DeltaTables.engine(conf));
+        },
+        metrics, System::currentTimeMillis);
   }
 
   @Override
@@ -90,6 +103,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     metrics.committed(c, committed.get().version(), durationMs);
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
+    maintenance.afterCommit(filesPerPartition(c));
     return true;
   }
 
@@ -101,8 +115,20 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
   }
 
+  private static Map<Map<String, String>, Integer> filesPerPartition(DeltaCommittable c) {
+    Map<Map<String, String>, Integer> counts = new LinkedHashMap<>();
+    c.files().forEach(f -> counts.merge(f.partitionValues(), 1, Integer::sum));
+    return counts;
+  }
+
+  /** The committer's maintenance, for tests. */
+  StreamingMaintenance maintenance() {
+    return maintenance;
+  }
+
   @Override
   public void close() {
+    maintenance.close();
     postCommit.close();
   }
 }
