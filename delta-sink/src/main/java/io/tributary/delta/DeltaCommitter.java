@@ -115,10 +115,15 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
   }
 
-  private static Map<Map<String, String>, Integer> filesPerPartition(DeltaCommittable c) {
-    Map<Map<String, String>, Integer> counts = new LinkedHashMap<>();
-    c.files().forEach(f -> counts.merge(f.partitionValues(), 1, Integer::sum));
-    return counts;
+  private Map<Map<String, String>, StreamingMaintenance.Added> filesPerPartition(DeltaCommittable c) {
+    Map<Map<String, String>, List<DataFile>> byPartition = new LinkedHashMap<>();
+    c.files().forEach(f -> byPartition.computeIfAbsent(f.partitionValues(), k -> new ArrayList<>()).add(f));
+    long small = config.maintenance().smallFileSize();
+    Map<Map<String, String>, StreamingMaintenance.Added> added = new LinkedHashMap<>();
+    byPartition.forEach((p, files) -> added.put(p, new StreamingMaintenance.Added(files.size(),
+        (int) files.stream().filter(f -> f.size() < small).count(),
+        files.stream().filter(f -> f.size() < small).mapToLong(DataFile::size).sum())));
+    return added;
   }
 
   /** The committer's maintenance, for tests. */

@@ -28,10 +28,22 @@ final class CompactionPlanner {
   static final class Plan {
     private final List<Map<String, String>> partitions;
     private final Map<Map<String, String>, Integer> filesPerPartition;
+    private final Map<Map<String, String>, Integer> smallFilesPerPartition = new HashMap<>();
+    private final Map<Map<String, String>, Long> smallBytesPerPartition = new HashMap<>();
 
     Plan(List<Map<String, String>> partitions, Map<Map<String, String>, Integer> filesPerPartition) {
       this.partitions = partitions;
       this.filesPerPartition = filesPerPartition;
+    }
+
+    /** Small files of every partition that has any. */
+    Map<Map<String, String>, Integer> smallFilesPerPartition() {
+      return smallFilesPerPartition;
+    }
+
+    /** Bytes of the small files of every partition that has any. */
+    Map<Map<String, String>, Long> smallBytesPerPartition() {
+      return smallBytesPerPartition;
     }
 
     /** Partitions to compact, most small files first. */
@@ -74,6 +86,9 @@ final class CompactionPlanner {
             .thenComparing(Object::toString))
         .limit(settings.maxPartitions())
         .collect(Collectors.toList());
-    return new Plan(ordered, counts);
+    Plan plan = new Plan(ordered, counts);
+    smallCount.forEach((p, n) -> plan.smallFilesPerPartition.put(p, n[0]));
+    smallBytes.forEach((p, b) -> plan.smallBytesPerPartition.put(p, b[0]));
+    return plan;
   }
 }

@@ -58,6 +58,7 @@ public final class StreamingMaintenance implements AutoCloseable {
   private final CompactionPlanner planner;
   private final MaintenanceMetrics metrics;
   private final Map<Map<String, String>, Integer> filesPerPartition = new ConcurrentHashMap<>();
+  private final Map<Map<String, String>, Small> smallPerPartition = new java.util.HashMap<>();
   private final long startMillis;
 
   // Guarded by this.
@@ -69,6 +70,7 @@ public final class StreamingMaintenance implements AutoCloseable {
   private boolean running;
   private boolean closed;
   private boolean firstRun = true;
+  private boolean lastRunFailed;
   private long nextVacuumAt;
   private ThreadPoolExecutor executor;
 
@@ -95,27 +97,60 @@ public final class StreamingMaintenance implements AutoCloseable {
         this::lagMillis, this::lagCommits);
   }
 
+  /** What one landed commit added to one partition. */
+  public static final class Added {
+    final int files;
+    final int smallFiles;
+    final long smallBytes;
+
+    public Added(int files, int smallFiles, long smallBytes) {
+      this.files = files;
+      this.smallFiles = smallFiles;
+      this.smallBytes = smallBytes;
+    }
+  }
+
+  /** Small files of a partition: counted at the last run, plus what commits added since. */
+  private static final class Small {
+    int files;
+    long bytes;
+  }
+
   /**
-   * Records a landed commit of the sink and starts a run when one is due. Cheap, never blocks, never
-   * throws.
+   * Records a landed commit of the sink and starts a run when one is due: on the first commit,
+   * after {@link MaintenanceSettings#commitInterval()} commits, when a partition the commits
+   * touched reaches a compaction threshold, or when a vacuum is due. Cheap, never blocks, never throws.
    *
-   * @param filesPerPartition files the commit added, per partition
+   * @param added what the commit added, per partition
    */
-  public void afterCommit(Map<Map<String, String>, Integer> filesPerPartition) {
+  public void afterCommit(Map<Map<String, String>, Added> added) {
     try {
       synchronized (this) {
         if (closed || !settings.enabled()) {
           return;
         }
         long now = clock.getAsLong();
-        dirty.addAll(filesPerPartition.keySet());
-        lastCommitted = new ArrayList<>(filesPerPartition.keySet());
-        filesPerPartition.forEach((p, n) -> this.filesPerPartition.merge(p, n, Integer::sum));
+        dirty.addAll(added.keySet());
+        lastCommitted = new ArrayList<>(added.keySet());
+        boolean thresholdReached = false;
+        for (Map.Entry<Map<String, String>, Added> e : added.entrySet()) {
+          filesPerPartition.merge(e.getKey(), e.getValue().files, Integer::sum);
+          Small small = smallPerPartition.computeIfAbsent(e.getKey(), k -> new Small());
+          small.files += e.getValue().smallFiles;
+          small.bytes += e.getValue().smallBytes;
+          thresholdReached |= small.files >= settings.minFiles()
+              || (small.files >= 2 && small.bytes >= settings.minSmallBytes());
+        }
         commitsSinceRun++;
         if (pendingSince == 0) {
           pendingSince = now;
         }
-        if (!running && (commitsSinceRun >= settings.commitInterval() || now >= nextVacuumAt)) {
+        // The first commit after a start triggers a run over every partition (what earlier runs left
+        // is unknown). After a failed run only the commit interval triggers, so a failure is not
+        // retried on every commit.
+        boolean due = firstRun || commitsSinceRun >= settings.commitInterval() || (thresholdReached && !lastRunFailed)
+            || now >= nextVacuumAt;
+        if (!running && due) {
           startRun(now);
         }
       }
@@ -165,14 +200,16 @@ public final class StreamingMaintenance implements AutoCloseable {
 
   private void runAndRecord(Run run) {
     Set<Map<String, String>> retry = new HashSet<>();
+    boolean failed = false;
     try {
-      runOnce(run, retry);
+      failed = !runOnce(run, retry);
     } catch (RuntimeException | LinkageError e) {
       if (Thread.currentThread().isInterrupted()) {
         LOG.info("Maintenance of {} stopped: the job is closing", tablePath);
       } else {
         LOG.warn("Maintenance of {} failed; the next run tries again", tablePath, e);
         metrics.compactionsFailed.inc();
+        failed = true;
         if (run.candidates != null) {
           retry.addAll(run.candidates);
         }
@@ -181,31 +218,32 @@ public final class StreamingMaintenance implements AutoCloseable {
       synchronized (this) {
         running = false;
         inRunSince = 0;
+        lastRunFailed = failed;
         dirty.addAll(retry);
       }
     }
   }
 
-  private void runOnce(Run run, Set<Map<String, String>> retry) {
+  /** @return false when a compaction failed (not merely lost a race) */
+  private boolean runOnce(Run run, Set<Map<String, String>> retry) {
     if (table == null) {
       table = opener.get();
     }
     metrics.runs.inc();
     Snapshot snapshot = table.snapshot();
     CompactionPlanner.Plan plan = planner.plan(ActiveFile.list(table.engine(), snapshot), run.candidates);
-    refreshCounts(plan.filesPerPartition());
-    if (!plan.partitions().isEmpty()) {
-      compact(snapshot, plan.partitions(), retry);
-    }
+    refreshCounts(plan);
+    boolean ok = plan.partitions().isEmpty() || compact(snapshot, plan.partitions(), retry);
     if (run.vacuum && !Thread.currentThread().isInterrupted()) {
       VacuumReport report = new Vacuum(table, settings.vacuumRetention(), false, false).run();
       metrics.vacuumRuns.inc();
       metrics.vacuumFilesDeleted.inc(report.files().size());
       LOG.info("Maintenance vacuum of {}: {}", tablePath, report);
     }
+    return ok;
   }
 
-  private void compact(Snapshot snapshot, List<Map<String, String>> partitions, Set<Map<String, String>> retry) {
+  private boolean compact(Snapshot snapshot, List<Map<String, String>> partitions, Set<Map<String, String>> retry) {
     CompactionReport report;
     try {
       report = new Compactor(table, settings.compaction(partitions)).compact(snapshot);
@@ -215,7 +253,7 @@ public final class StreamingMaintenance implements AutoCloseable {
         metrics.compactionsFailed.inc();
         retry.addAll(partitions);
       }
-      return;
+      return false;
     }
     for (CompactionReport.PartitionOutcome o : report.outcomes()) {
       if (o.committed()) {
@@ -223,19 +261,41 @@ public final class StreamingMaintenance implements AutoCloseable {
         metrics.bytesRewritten.inc(o.bytesIn());
         metrics.filesRemoved.inc(o.filesIn());
         filesPerPartition.computeIfPresent(o.partition(), (p, n) -> Math.max(0, n - o.filesIn() + o.filesOut()));
+        synchronized (this) {
+          Small small = smallPerPartition.get(o.partition());
+          if (small != null) {
+            // The output counts as small until it reaches the small-file size.
+            small.files = Math.max(0, small.files - o.filesIn() + o.filesOut());
+            small.bytes = Math.max(0, small.bytes - o.bytesIn() + o.bytesOut());
+          }
+        }
       } else {
         metrics.compactionsSkipped.inc();
         retry.add(o.partition());
       }
     }
     LOG.info("Maintenance of {}: {}", tablePath, report);
+    return true;
   }
 
-  /** Counts from the snapshot, plus what commits added since (they are counted again by the next run). */
-  private void refreshCounts(Map<Map<String, String>, Integer> counts) {
+  /**
+   * Counts from the run's snapshot. Commits that land while the run reads it are counted in both
+   * (an overestimate until the next run), which can only start a run early, never skip one.
+   */
+  private void refreshCounts(CompactionPlanner.Plan plan) {
+    Map<Map<String, String>, Integer> counts = plan.filesPerPartition();
     filesPerPartition.keySet().retainAll(counts.keySet());
     filesPerPartition.putAll(counts);
     maxPartitionFiles = counts.values().stream().mapToLong(Integer::longValue).max().orElse(0);
+    synchronized (this) {
+      smallPerPartition.clear();
+      plan.smallFilesPerPartition().forEach((p, n) -> {
+        Small small = new Small();
+        small.files = n;
+        small.bytes = plan.smallBytesPerPartition().get(p);
+        smallPerPartition.put(p, small);
+      });
+    }
   }
 
   /** Active files of the latest commit's partition (its largest), counted at the last run plus since. */
