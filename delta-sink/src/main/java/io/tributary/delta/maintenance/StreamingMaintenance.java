@@ -279,8 +279,9 @@ public final class StreamingMaintenance implements AutoCloseable {
   }
 
   /**
-   * Counts from the run's snapshot. Commits that land while the run reads it are counted in both
-   * (an overestimate until the next run), which can only start a run early, never skip one.
+   * Counts from the run's snapshot. A commit that lands between the snapshot and this refresh is
+   * dropped from the small-file counts until the next run reads it (an underestimate that at worst
+   * delays a run to the commit interval).
    */
   private void refreshCounts(CompactionPlanner.Plan plan) {
     Map<Map<String, String>, Integer> counts = plan.filesPerPartition();

@@ -1,0 +1,206 @@
+package io.tributary.eventsjob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.engine.Engine;
+import io.tributary.delta.ActiveFile;
+import io.tributary.delta.testing.DeltaTestTables;
+import io.tributary.events.WebEvent;
+import io.tributary.kinesis.KinesisEmulator;
+import io.tributary.kinesis.KinesisEmulatorExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+
+/**
+ * Soak test of in-job table maintenance (docs/maintenance.md): the whole events job with its
+ * default maintenance settings, 1 s checkpoints, two writers, 200 events/s until 150 commits into
+ * {@code atomic_events} over two partitions (the earlier day keeps receiving late events). Without
+ * maintenance the active partition would hold one file per writer per commit; with it, sampled
+ * every second, it never holds more than {@value #MAX_FILES_ANY_TIME} data files and, after the
+ * job's last maintenance, at most {@value #MAX_FILES_AFTER} per partition. Every event is in the
+ * table exactly once. About 2.5 minutes on an idle machine.
+ */
+class MaintenanceSoakITCase {
+  static final int MAX_FILES_ANY_TIME = 100;
+  static final int MAX_FILES_AFTER = 20;
+
+  /** Streaming commits to reach: several hundred files appended without maintenance. */
+  private static final int COMMITS = 150;
+  /** Events are generated for this many seconds' batches; the earlier day's share is spread over them. */
+  private static final int MAX_SECONDS = 600;
+  private static final Duration MAX_WAIT = Duration.ofMinutes(12);
+  private static final int PER_SECOND = 200;
+
+  private static final JobCounters COUNTERS = new JobCounters();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = COUNTERS.miniCluster();
+
+  @RegisterExtension
+  static final KinesisEmulatorExtension KINESIS =
+      new KinesisEmulatorExtension(
+          KinesisEmulator.builder().logFile(Path.of("target", "kinesis-emulator", "MaintenanceSoakITCase.log")));
+
+  @TempDir Path tmp;
+
+  @Test
+  void activePartitionStaysSmallAndEveryEventStaysExactlyOnce() throws Exception {
+    KinesisEmulator kinesis = KINESIS.emulator();
+    String stream = "soak";
+    kinesis.createStream(stream, 2);
+    List<WebEvent> generated = EventsJobTesting.events(23, MAX_SECONDS * PER_SECOND);
+    // Two days: the later one is the active partition, the earlier one gets late events throughout.
+    LocalDate firstDay = LocalDate.ofInstant(generated.get(0).getEventTimestamp(), ZoneOffset.UTC);
+    List<WebEvent> late = generated.stream().filter(e -> day(e).equals(firstDay)).collect(Collectors.toList());
+    List<WebEvent> current = generated.stream().filter(e -> !day(e).equals(firstDay)).collect(Collectors.toList());
+    assertThat(late.size()).as("late events").isGreaterThan(20);
+    assertThat(current.size()).as("events of the active day").isGreaterThan(MAX_SECONDS * 10);
+
+    Map<String, String> params = EventsJobTesting.params(kinesis, stream, tmp.toString());
+    EventsJobConfig config = EventsJobTesting.config(kinesis, params);
+    String table = config.atomicEventsTablePath();
+    StreamExecutionEnvironment env = EventsJobTesting.env(2, new Configuration());
+    env.enableCheckpointing(1000);
+    EventsJob.addTo(env, config);
+    JobClient job = env.executeAsync("events-job maintenance soak");
+
+    Engine engine = DeltaTestTables.engine(Map.of());
+    int maxFilesSeen = 0;
+    List<WebEvent> sent = new ArrayList<>();
+    try (KinesisClient client = kinesis.newClient()) {
+      // One batch a second until the table has COMMITS streaming commits: 150 s on an idle
+      // machine; a loaded one checkpoints less often and takes longer (at most MAX_WAIT).
+      long start = System.nanoTime();
+      long deadline = start + MAX_WAIT.toNanos();
+      for (int s = 0; LogCounts.of(Path.of(table)).streamingCommits < COMMITS; s++) {
+        assertThat(System.nanoTime()).as("%d streaming commits within %s", COMMITS, MAX_WAIT).isLessThan(deadline);
+        List<WebEvent> batch = new ArrayList<>(slice(current, s));
+        batch.addAll(slice(late, s));
+        put(client, stream, batch);
+        sent.addAll(batch);
+        maxFilesSeen = Math.max(maxFilesSeen, maxFilesPerPartition(engine, table));
+        long wait = start + (s + 1) * 1_000_000_000L - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000);
+        }
+      }
+      EventsJobTesting.awaitRows(table, EventsJobTesting.atLeast(sent.size()), Duration.ofSeconds(60), "every event");
+      maxFilesSeen = Math.max(maxFilesSeen, maxFilesPerPartition(engine, table));
+    } finally {
+      job.cancel().get();
+    }
+    List<WebEvent> all = sent;
+
+    Map<Map<String, String>, Integer> after = filesPerPartition(engine, table);
+    LogCounts log = LogCounts.of(Path.of(table));
+    String what = String.format("%d streaming commits adding %d files, %d compaction commits; max %d files seen; now %s",
+        log.streamingCommits, log.filesAppended, log.compactions, maxFilesSeen, after);
+    System.out.println("Maintenance soak: " + what);
+    assertThat(log.streamingCommits).as(what).isGreaterThanOrEqualTo(COMMITS);
+    // Without maintenance the partitions would hold every appended file.
+    assertThat(log.filesAppended).as(what).isGreaterThan(2 * MAX_FILES_ANY_TIME);
+    assertThat(log.compactions).as(what).isPositive();
+    assertThat(maxFilesSeen).as(what).isLessThanOrEqualTo(MAX_FILES_ANY_TIME);
+    assertThat(after).as(what).hasSize(2);
+    assertThat(after.values()).as(what).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(MAX_FILES_AFTER));
+    assertThat(COUNTERS.sum(job.getJobID(), "deltaCompactionsRun")).as(what).isPositive();
+    assertThat(COUNTERS.sum(job.getJobID(), "deltaCompactionsFailed")).as(what).isZero();
+
+    List<Map<String, Object>> rows = EventsJobTesting.rows(table);
+    Map<String, Long> counts = EventsJobTesting.idCounts(rows);
+    assertThat(rows).hasSize(all.size());
+    assertThat(counts.values()).allMatch(c -> c == 1);
+    assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(
+        all.stream().map(WebEvent::getEventId).collect(Collectors.toList()));
+  }
+
+  private static void put(KinesisClient client, String stream, List<WebEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    List<PutRecordsRequestEntry> entries = new ArrayList<>();
+    for (byte[] payload : EventsJobTesting.json(events)) {
+      entries.add(PutRecordsRequestEntry.builder().partitionKey(UUID.randomUUID().toString())
+          .data(SdkBytes.fromByteArray(payload)).build());
+    }
+    PutRecordsResponse response = client.putRecords(r -> r.streamName(stream).records(entries));
+    assertThat(response.failedRecordCount()).as("records rejected by the emulator").isIn(null, 0);
+  }
+
+  private static LocalDate day(WebEvent e) {
+    return LocalDate.ofInstant(e.getEventTimestamp(), ZoneOffset.UTC);
+  }
+
+  /** The {@code s}-th of {@link #MAX_SECONDS} equal slices of {@code events}. */
+  private static List<WebEvent> slice(List<WebEvent> events, int s) {
+    if (s >= MAX_SECONDS) {
+      return List.of();
+    }
+    int from = (int) ((long) events.size() * s / MAX_SECONDS);
+    int to = (int) ((long) events.size() * (s + 1) / MAX_SECONDS);
+    return events.subList(from, to);
+  }
+
+  private static int maxFilesPerPartition(Engine engine, String table) {
+    return filesPerPartition(engine, table).values().stream().mapToInt(Integer::intValue).max().orElse(0);
+  }
+
+  private static Map<Map<String, String>, Integer> filesPerPartition(Engine engine, String table) {
+    if (!Files.exists(Path.of(table, "_delta_log"))) {
+      return Map.of();
+    }
+    Snapshot snapshot = DeltaTestTables.snapshot(table, Map.of());
+    Map<Map<String, String>, Integer> counts = new HashMap<>();
+    ActiveFile.list(engine, snapshot).forEach(f -> counts.merge(f.partitionValues(), 1, Integer::sum));
+    return counts;
+  }
+
+  /** Commits of the table by kind, read from its JSON commit files. */
+  private static final class LogCounts {
+    int streamingCommits;
+    int compactions;
+    int filesAppended;
+
+    static LogCounts of(Path table) throws IOException {
+      LogCounts c = new LogCounts();
+      if (!Files.exists(table.resolve("_delta_log"))) {
+        return c;
+      }
+      try (Stream<Path> commits = Files.list(table.resolve("_delta_log"))) {
+        for (Path commit : commits.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json"))
+            .collect(Collectors.toList())) {
+          String text = Files.readString(commit);
+          if (text.contains("\"operation\":\"STREAMING UPDATE\"")) {
+            c.streamingCommits++;
+            c.filesAppended += text.split("\\{\"add\"", -1).length - 1;
+          } else if (text.contains("Tributary-Compactor")) {
+            c.compactions++;
+          }
+        }
+      }
+      return c;
+    }
+  }
+}
