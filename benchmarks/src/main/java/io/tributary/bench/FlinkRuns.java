@@ -62,6 +62,8 @@ final class FlinkRuns {
             .tablePath(tablePath)
             .partitionColumns(EventRows.PARTITION_COLUMN)
             .sinkId("tributary-bench")
+            // The sink alone, comparable with the raw writer and earlier runs (see MaintenanceBenchmark).
+            .option("maintenance.enabled", "false")
             .build();
     source(env, rows, days, run).sinkTo(sink).name("delta-sink").uid("delta-sink");
     return execute(env, "bench delta sink", run, rows);

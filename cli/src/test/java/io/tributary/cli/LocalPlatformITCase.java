@@ -57,7 +57,11 @@ class LocalPlatformITCase {
     LocalSummary summary = new LocalPlatform(settings, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
     String text = out.toString(StandardCharsets.UTF_8);
     System.out.println(text);
-    assertThat(text).contains("Flink web UI:      http://127.0.0.1:").contains("Summary");
+    assertThat(text).contains("Flink web UI:      http://127.0.0.1:").contains("Summary").contains("  files:   orders ");
+    // In-job maintenance keeps every partition small (a file per writer per 1 s checkpoint without it).
+    assertThat(summary.tableFiles()).extracting(LocalSummary.TableFiles::table)
+        .containsExactly("orders", "atomic_events", "atomic_events_quarantine");
+    assertThat(summary.tableFiles()).allSatisfy(t -> assertThat(t.maxPerPartition()).as(t.toString()).isLessThanOrEqualTo(20));
     return summary;
   }
 

@@ -345,7 +345,8 @@ class SparkReadsSinkTablesTest {
     JobExecutionResult job =
         write(
             table, sinkId, Events.TYPE, Events::row, count, RateLimiterStrategy.perSecond(2_000),
-            Map.of("log.checkpoint-interval", "2"));
+            // The sink's own commits only: the history below expects nothing but streaming updates.
+            Map.of("log.checkpoint-interval", "2", "maintenance.enabled", "false"));
     Path log = Path.of(table, "_delta_log");
 
     long latest = maxVersion(log, "\\d{20}\\.json");
@@ -722,6 +723,45 @@ class SparkReadsSinkTablesTest {
   // ---------------------------------------------------------------------------------------------
   // 7. Maintenance: compaction, log checkpoint, vacuum and Spectrum manifests, read by Spark
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * In-job maintenance (the sink's default, here with low thresholds so a short job compacts
+   * often): Spark reads every compaction's version and the version before it identically, and the
+   * latest version holds every written row once with its values.
+   */
+  @Test
+  void inJobMaintenanceNeverChangesWhatSparkReads() throws Exception {
+    String table = tmp.resolve("in_job_maintained").toString();
+    write(table, "in-job", Events.TYPE, Events::row, Events.COUNT, RateLimiterStrategy.perSecond(2_000),
+        Map.of("maintenance.commit-interval", "2", "maintenance.compaction.min-files", "3"), "event_date");
+    List<Long> compactions = new ArrayList<>();
+    try (Stream<Path> commits = Files.list(Path.of(table, "_delta_log"))) {
+      for (Path commit : commits.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).sorted()
+          .collect(Collectors.toList())) {
+        if (Files.readString(commit).contains("Tributary-Compactor")) {
+          compactions.add(Long.parseLong(commit.getFileName().toString().substring(0, 20)));
+        }
+      }
+    }
+    assertThat(compactions).as("compaction commits made by the job itself").isNotEmpty();
+    List<String> problems = new ArrayList<>();
+    for (long v : compactions) {
+      Map<Long, Row> before = byId(spark.read().format("delta").option("versionAsOf", v - 1).load(table));
+      Map<Long, Row> after = byId(spark.read().format("delta").option("versionAsOf", v).load(table));
+      if (!before.equals(after)) {
+        problems.add("version " + v + " (compaction) reads " + after.size() + " rows, version " + (v - 1) + " " + before.size()
+            + (before.keySet().equals(after.keySet()) ? " (values differ)" : " (ids differ)"));
+      }
+    }
+    compareAll("in_job_maintained", spark.read().format("delta").load(table), Events.COUNT, Events::expected, problems);
+    assertNoMismatches(problems);
+  }
+
+  private static Map<Long, Row> byId(Dataset<Row> df) {
+    Map<Long, Row> rows = new HashMap<>();
+    df.collectAsList().forEach(r -> rows.put(r.getLong(0), r));
+    return rows;
+  }
 
   @Test
   void compactedVacuumedTablesReadTheSameAndManifestsListSparksFiles() throws Exception {

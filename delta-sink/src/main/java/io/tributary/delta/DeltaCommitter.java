@@ -3,10 +3,14 @@ package io.tributary.delta;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.tributary.delta.log.DeltaLog;
 import io.tributary.delta.log.SchemaJson;
+import io.tributary.delta.maintenance.MaintainedTable;
+import io.tributary.delta.maintenance.StreamingMaintenance;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schema changes the files need are committed first, by this single committer, so they never
  * race its data commits. Post-commit work and metrics live in {@link PostCommitWork} and {@link
- * CommitterMetrics}.
+ * CommitterMetrics}; in-job table maintenance (compaction, vacuum) runs on the background thread of
+ * its {@link StreamingMaintenance}, told of every landed commit and never waited for.
  */
 final class DeltaCommitter implements Committer<DeltaCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaCommitter.class);
@@ -42,6 +47,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final PostCommitWork postCommit;
   /** The checkpoint this committer's state was restored from (empty for a fresh start). */
   private final java.util.OptionalLong restoredCheckpointId;
+  private final StreamingMaintenance maintenance;
 
   DeltaCommitter(DeltaSinkConfig config, MetricGroup metrics) {
     this(config, metrics, java.util.OptionalLong.empty());
@@ -56,6 +62,13 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     this.metrics = new CommitterMetrics(metrics);
     this.freshness = new FreshnessGauge(metrics, config.tablePath(), System::currentTimeMillis);
     this.postCommit = new PostCommitWork(config, log);
+    // Maintenance gets an engine of its own, opened on its thread when it first runs.
+    this.maintenance = new StreamingMaintenance(config.tablePath(), config.maintenance(),
+        () -> {
+          org.apache.hadoop.conf.Configuration conf = config.hadoopConfiguration();
+          return MaintainedTable.forSink(config, conf, DeltaTables.engine(conf));
+        },
+        metrics, System::currentTimeMillis);
   }
 
   @Override
@@ -111,6 +124,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     freshness.committed();
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
+    maintenance.afterCommit(filesPerPartition(c));
     return true;
   }
 
@@ -136,8 +150,25 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
   }
 
+  private Map<Map<String, String>, StreamingMaintenance.Added> filesPerPartition(DeltaCommittable c) {
+    Map<Map<String, String>, List<DataFile>> byPartition = new LinkedHashMap<>();
+    c.files().forEach(f -> byPartition.computeIfAbsent(f.partitionValues(), k -> new ArrayList<>()).add(f));
+    long small = config.maintenance().smallFileSize();
+    Map<Map<String, String>, StreamingMaintenance.Added> added = new LinkedHashMap<>();
+    byPartition.forEach((p, files) -> added.put(p, new StreamingMaintenance.Added(files.size(),
+        (int) files.stream().filter(f -> f.size() < small).count(),
+        files.stream().filter(f -> f.size() < small).mapToLong(DataFile::size).sum())));
+    return added;
+  }
+
+  /** The committer's maintenance, for tests. */
+  StreamingMaintenance maintenance() {
+    return maintenance;
+  }
+
   @Override
   public void close() {
+    maintenance.close();
     postCommit.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.delta;
 
 import io.tributary.delta.DeltaSinkOptions.Compression;
+import io.tributary.delta.maintenance.MaintenanceSettings;
 import io.tributary.delta.storage.LocalPutIfAbsentLogStore;
 import io.tributary.delta.storage.S3ConditionalPutLogStore;
 import io.tributary.delta.storage.S3Credentials;
@@ -39,6 +40,7 @@ public final class DeltaSinkConfig implements Serializable {
   private final int commitMaxRetries;
   private final boolean acceptOlderCheckpoint;
   private final boolean manifestEnabled;
+  private final MaintenanceSettings maintenance;
   private final Map<String, String> hadoopConf;
   private final Map<String, String> tableProperties;
 
@@ -65,6 +67,18 @@ public final class DeltaSinkConfig implements Serializable {
     if (commitMaxRetries < 0) {
       throw invalid(DeltaSinkOptions.COMMIT_MAX_RETRIES.key(), commitMaxRetries, "must be >= 0");
     }
+    this.maintenance = new MaintenanceSettings(
+        c.get(DeltaSinkOptions.MAINTENANCE_ENABLED),
+        c.get(DeltaSinkOptions.MAINTENANCE_COMMIT_INTERVAL),
+        c.get(DeltaSinkOptions.MAINTENANCE_MIN_FILES),
+        c.get(DeltaSinkOptions.MAINTENANCE_MIN_SMALL_BYTES).getBytes(),
+        c.get(DeltaSinkOptions.MAINTENANCE_SMALL_FILE_SIZE).getBytes(),
+        c.get(DeltaSinkOptions.MAINTENANCE_TARGET_FILE_SIZE).getBytes(),
+        c.get(DeltaSinkOptions.MAINTENANCE_MAX_PARTITIONS),
+        c.get(DeltaSinkOptions.MAINTENANCE_MAX_INPUT_BYTES).getBytes(),
+        c.get(DeltaSinkOptions.MAINTENANCE_COMMIT_RETRIES),
+        c.get(DeltaSinkOptions.MAINTENANCE_VACUUM_INTERVAL),
+        c.get(DeltaSinkOptions.MAINTENANCE_VACUUM_RETENTION));
     this.hadoopConf = Collections.unmodifiableMap(withPrefix(raw, DeltaSinkOptions.HADOOP_PREFIX));
     Map<String, String> props = withPrefix(raw, DeltaSinkOptions.TABLE_PROPERTY_PREFIX);
     props.putIfAbsent("delta.checkpointInterval", Integer.toString(logCheckpointInterval));
@@ -213,6 +227,11 @@ public final class DeltaSinkConfig implements Serializable {
 
   public boolean manifestEnabled() {
     return manifestEnabled;
+  }
+
+  /** In-job table maintenance (compaction, vacuum) of the committer. */
+  public MaintenanceSettings maintenance() {
+    return maintenance;
   }
 
   public Map<String, String> hadoopConf() {

@@ -1,5 +1,6 @@
 package io.tributary.delta;
 
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -138,4 +139,84 @@ public final class DeltaSinkOptions {
           .withDescription(
               "After every commit, rewrite the Redshift Spectrum symlink manifests"
                   + " (_symlink_format_manifest/<partition>/manifest) of the partitions it touched.");
+
+  public static final ConfigOption<Boolean> MAINTENANCE_ENABLED =
+      ConfigOptions.key("maintenance.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Compact small files and vacuum from the committer's own background thread, after"
+                  + " commits, never blocking them (see docs/maintenance.md). false leaves it to"
+                  + " `tributary maintain`.");
+
+  public static final ConfigOption<Integer> MAINTENANCE_COMMIT_INTERVAL =
+      ConfigOptions.key("maintenance.commit-interval")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Plan maintenance after this many commits since the last run (a plan reads the"
+                  + " latest snapshot; it compacts only partitions past a threshold).");
+
+  public static final ConfigOption<Integer> MAINTENANCE_MIN_FILES =
+      ConfigOptions.key("maintenance.compaction.min-files")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Compact a partition once it has this many small files (at least 2).");
+
+  public static final ConfigOption<MemorySize> MAINTENANCE_MIN_SMALL_BYTES =
+      ConfigOptions.key("maintenance.compaction.min-small-bytes")
+          .memoryType()
+          .defaultValue(MemorySize.parse("64mb"))
+          .withDescription(
+              "Also compact a partition once its small files add up to this many bytes (and there"
+                  + " are at least 2), even with fewer than min-files of them.");
+
+  public static final ConfigOption<MemorySize> MAINTENANCE_SMALL_FILE_SIZE =
+      ConfigOptions.key("maintenance.compaction.small-file-size")
+          .memoryType()
+          .defaultValue(MemorySize.parse("64mb"))
+          .withDescription(
+              "Files below this size are compaction input; must not exceed the target size.");
+
+  public static final ConfigOption<MemorySize> MAINTENANCE_TARGET_FILE_SIZE =
+      ConfigOptions.key("maintenance.compaction.target-file-size")
+          .memoryType()
+          .defaultValue(MemorySize.parse("128mb"))
+          .withDescription("Compaction rolls its output files at this size.");
+
+  public static final ConfigOption<Integer> MAINTENANCE_MAX_PARTITIONS =
+      ConfigOptions.key("maintenance.compaction.max-partitions")
+          .intType()
+          .defaultValue(10)
+          .withDescription("At most this many partitions per run, those with the most small files first.");
+
+  public static final ConfigOption<MemorySize> MAINTENANCE_MAX_INPUT_BYTES =
+      ConfigOptions.key("maintenance.compaction.max-input-bytes")
+          .memoryType()
+          .defaultValue(MemorySize.parse("1gb"))
+          .withDescription("At most this many input bytes per run, bounding the work of one run.");
+
+  public static final ConfigOption<Integer> MAINTENANCE_COMMIT_RETRIES =
+      ConfigOptions.key("maintenance.compaction.commit-retries")
+          .intType()
+          .defaultValue(5)
+          .withDescription(
+              "How often a compaction commit that lost a race is rebased before the run gives the"
+                  + " partition up until the next run (the streaming append never gives up).");
+
+  public static final ConfigOption<Duration> MAINTENANCE_VACUUM_INTERVAL =
+      ConfigOptions.key("maintenance.vacuum.interval")
+          .durationType()
+          .defaultValue(Duration.ofHours(24))
+          .withDescription(
+              "Vacuum the table this long after the job started and then at this interval; 0 never.");
+
+  public static final ConfigOption<Duration> MAINTENANCE_VACUUM_RETENTION =
+      ConfigOptions.key("maintenance.vacuum.retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "Vacuum deletes unreferenced files older than this; at least 7 days (the rule that"
+                  + " protects pending commits and readers, see docs/maintenance.md).");
 }

@@ -2,6 +2,9 @@ package io.tributary.cli.local;
 
 import io.tributary.producers.ProducerStats;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /** What a local run produced and committed; printed at the end with example queries. */
 public final class LocalSummary {
@@ -13,6 +16,45 @@ public final class LocalSummary {
   private final String failure;
   private final long seededOrderChanges;
   private final boolean resumedAfterInterruption;
+  private final List<TableFiles> tableFiles;
+
+  /** The active data files of one silver table at the end of the run. */
+  public static final class TableFiles {
+    private final String table;
+    private final int files;
+    private final int partitions;
+    private final int maxPerPartition;
+
+    TableFiles(String table, int files, int partitions, int maxPerPartition) {
+      this.table = table;
+      this.files = files;
+      this.partitions = partitions;
+      this.maxPerPartition = maxPerPartition;
+    }
+
+    public String table() {
+      return table;
+    }
+
+    public int files() {
+      return files;
+    }
+
+    public int partitions() {
+      return partitions;
+    }
+
+    /** Active data files of the table's largest partition. */
+    public int maxPerPartition() {
+      return maxPerPartition;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%s %,d in %,d partition%s (at most %,d in one)", table, files, partitions,
+          partitions == 1 ? "" : "s", maxPerPartition);
+    }
+  }
 
   /**
    * @param resumedAfterInterruption the jobs resumed from a retained checkpoint of a run that did not stop cleanly
@@ -29,6 +71,16 @@ public final class LocalSummary {
     this.quarantineCommitted = progress.quarantine().rows();
     this.failure = failure;
     this.seededOrderChanges = progress.seededOrderChanges();
+    List<TableFiles> files = new ArrayList<>();
+    for (TableWatch t : List.of(progress.orders(), progress.atomicEvents(), progress.quarantine())) {
+      files.add(new TableFiles(t.name(), t.files(), t.partitions(), t.maxFilesPerPartition()));
+    }
+    this.tableFiles = Collections.unmodifiableList(files);
+  }
+
+  /** Active data files per silver table at the end of the run (kept bounded by the jobs' in-job maintenance). */
+  public List<TableFiles> tableFiles() {
+    return tableFiles;
   }
 
   /** Order changes produced in this run, the seed order included. */
@@ -102,6 +154,8 @@ public final class LocalSummary {
         events.produced("valid"), atomicEventsCommitted, extra(atomicEventsCommitted, events.produced("valid")),
         events.produced("malformed"), quarantineCommitted, extra(quarantineCommitted, events.produced("malformed")),
         events.produced("duplicate"));
+    out.printf("  files:   %s (active data files; the jobs compact small files as they run)%n",
+        String.join(", ", tableFiles.stream().map(TableFiles::toString).toArray(String[]::new)));
     String committed = resumedAfterInterruption
         ? "  every change and event produced in this run is committed, and what the interrupted run before left"
             + " uncommitted (resumed from its last checkpoint)"

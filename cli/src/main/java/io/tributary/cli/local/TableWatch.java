@@ -26,6 +26,9 @@ final class TableWatch {
   private long rows;
   private Instant newest;
   private long baseline;
+  private int files;
+  private int partitions;
+  private int maxFilesPerPartition;
 
   TableWatch(String name, String path, String timeColumn) {
     this.name = name;
@@ -46,8 +49,10 @@ final class TableWatch {
     }
     long count = 0;
     Instant max = null;
+    java.util.Map<java.util.Map<String, String>, Integer> perPartition = new java.util.HashMap<>();
     for (ActiveFile f : ActiveFile.list(engine, snapshot)) {
       count += f.numRecords().orElse(0);
+      perPartition.merge(f.partitionValues(), 1, Integer::sum);
       Instant v = maxOf(f.statsJson());
       if (v != null && (max == null || v.isAfter(max))) {
         max = v;
@@ -55,6 +60,9 @@ final class TableWatch {
     }
     rows = count;
     newest = max;
+    files = perPartition.values().stream().mapToInt(Integer::intValue).sum();
+    partitions = perPartition.size();
+    maxFilesPerPartition = perPartition.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     version = snapshot.getVersion();
     return true;
   }
@@ -91,6 +99,20 @@ final class TableWatch {
   /** Counts from here on: rows committed by earlier runs are not this run's. */
   void markBaseline() {
     baseline = rows;
+  }
+
+  /** Active data files of the latest version read. */
+  int files() {
+    return files;
+  }
+
+  int partitions() {
+    return partitions;
+  }
+
+  /** Active data files of the table's largest partition (what in-job maintenance bounds). */
+  int maxFilesPerPartition() {
+    return maxFilesPerPartition;
   }
 
   Optional<Instant> newest() {
