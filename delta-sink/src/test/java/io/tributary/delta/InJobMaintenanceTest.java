@@ -88,6 +88,11 @@ class InJobMaintenanceTest {
     }
     assertThat(maintenanceThreads()).isNotEmpty();
     committer.close();
+    // The pool has terminated when close() returns; its worker thread ends right after.
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!maintenanceThreads().isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
     assertThat(maintenanceThreads()).isEmpty();
   }
 
