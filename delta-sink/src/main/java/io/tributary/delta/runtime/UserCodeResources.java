@@ -132,7 +132,8 @@ public final class UserCodeResources {
    * {@code main()} in a class loader that gets no release hook, and even scoped file systems
    * leave Hadoop's statistics cleaner thread and JVM shutdown hook behind, which would keep that
    * class loader alive in the JobManager after every submission. Releases only Hadoop's part (as
-   * {@link #release}, plus the shutdown hooks and MBeans of Hadoop's classes) and interrupts no
+   * {@link #release}, plus the shutdown hooks and MBeans of Hadoop's classes) and the access
+   * control contexts other threads inherited from {@code main()}'s stack, and interrupts no
    * other thread, so a job running in the same class loader is not disturbed. Does nothing when
    * this class is on the JVM class path.
    */
@@ -147,6 +148,8 @@ public final class UserCodeResources {
     step("Hadoop", () -> HadoopRelease.release(own, report));
     step("MBeans", () -> unregisterMBeans(owned, report));
     step("shutdown hooks", () -> removeShutdownHooks(owned, report));
+    // main() runs on a JobManager thread: a pool thread created meanwhile inherited its stack's context.
+    step("inherited access control contexts", () -> resetInheritedAccessControlContexts(owned, report));
     LOG.info("{} main() in {}: {}", RELEASED_LOG_PREFIX, own, report);
   }
 
@@ -249,6 +252,7 @@ public final class UserCodeResources {
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (t != Thread.currentThread() && t.isAlive()
           && (owns(owned, t.getClass()) || owned.contains(t.getContextClassLoader()) || runsOwned(t, target, owned))) {
+        shutDownSdkV1Reaper(t);
         t.interrupt();
         stopping.add(t);
       }
@@ -313,6 +317,20 @@ public final class UserCodeResources {
       }
     }
     report.accessContexts = reset;
+  }
+
+  /**
+   * The AWS SDK v1 (shaded into the Kinesis connector) reaps idle connections on a thread that
+   * swallows interrupts and sleeps a minute between checks; its static {@code shutdown()} ends it.
+   */
+  private static void shutDownSdkV1Reaper(Thread t) {
+    if (t.getClass().getName().endsWith("com.amazonaws.http.IdleConnectionReaper")) {
+      try {
+        t.getClass().getMethod("shutdown").invoke(null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("Cannot shut down {}", t.getName(), e);
+      }
+    }
   }
 
   /** {@code Thread.target}, readable when java.lang is open to us (Flink's default); else null. */
