@@ -73,6 +73,10 @@ public final class DebeziumSettings {
     p.put("max.batch.size", "4096");
     p.put("max.queue.size", "16384");
     p.put("status.update.interval.ms", "10000");
+    // Debezium names its JMX metrics after topic.prefix, which is the same for every pipeline: a
+    // second cdc-job in the same TaskManager would wait a minute for the name and run without
+    // metrics. The slot is unique per database, so it makes the name unique.
+    p.put("custom.metric.tags", "slot=" + config.slotName());
     p.putAll(config.debeziumOverrides());
     return p;
   }

@@ -8,6 +8,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.tributary.delta.log.DeltaLog;
 import io.tributary.delta.log.PartitionLiterals;
+import io.tributary.delta.storage.InterruptSafeFileIO;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,12 +30,15 @@ public final class DeltaTables {
 
   /** A Kernel engine over the sink's Hadoop configuration. */
   public static Engine engine(DeltaSinkConfig config) {
-    return DefaultEngine.create(config.hadoopConfiguration());
+    return engine(config.hadoopConfiguration());
   }
 
-  /** A Kernel engine over a Hadoop configuration. */
+  /**
+   * A Kernel engine over a Hadoop configuration, opening files on the calling thread so that a
+   * cancelled job leaves no stream behind ({@link InterruptSafeFileIO}).
+   */
   public static Engine engine(org.apache.hadoop.conf.Configuration hadoopConf) {
-    return DefaultEngine.create(hadoopConf);
+    return DefaultEngine.create(new InterruptSafeFileIO(hadoopConf));
   }
 
   /**

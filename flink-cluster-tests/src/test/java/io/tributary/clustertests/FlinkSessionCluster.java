@@ -112,6 +112,21 @@ final class FlinkSessionCluster implements AutoCloseable {
     }
   }
 
+  /** Lines of the current processes' logs that contain {@code text}, prefixed with the file name. */
+  List<String> logLines(String text) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(logs)) {
+      for (Path file : files.sorted().collect(Collectors.toList())) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+          lines.filter(l -> l.contains(text)).forEach(l -> found.add(file.getFileName() + ": " + l));
+        } catch (java.io.UncheckedIOException e) {
+          // a binary file (a heap dump): nothing to read
+        }
+      }
+    }
+    return found;
+  }
+
   /** Writes a new configuration, starts the JobManager and the TaskManager and waits for both. */
   void start() throws Exception {
     generation++;

@@ -33,6 +33,7 @@ import io.delta.kernel.utils.DataFileStatus;
 import io.tributary.delta.ActiveFile;
 import io.tributary.delta.DataFile;
 import io.tributary.delta.FileStatistics;
+import io.tributary.delta.storage.InterruptSafeFileIO;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class DeltaLog {
 
   /** A log with an engine of its own over {@code hadoopConf}. */
   public static DeltaLog open(String tablePath, Configuration hadoopConf) {
-    return new DeltaLog(tablePath, hadoopConf, DefaultEngine.create(hadoopConf));
+    return new DeltaLog(tablePath, hadoopConf, DefaultEngine.create(new InterruptSafeFileIO(hadoopConf)));
   }
 
   public String path() {

@@ -8,6 +8,7 @@ import io.tributary.delta.FileStatistics;
 import io.tributary.delta.log.CommitConflictException;
 import io.tributary.delta.log.CommitOutcomeUnknownException;
 import io.tributary.delta.log.DeltaLog;
+import io.tributary.delta.storage.SynchronousParquetInputFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
@@ -31,7 +31,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
@@ -282,11 +281,9 @@ public final class Compactor {
     }
   }
 
-  /** The file as the log describes it: its length is known, so opening it asks the store for nothing more. */
+  /** The file with the length the log records, opened on this thread (a cancellation may interrupt it). */
   private InputFile inputFile(ActiveFile f) throws IOException {
-    Path path = new Path(f.path());
-    FileStatus status = new FileStatus(f.size(), false, 1, 0, f.modificationTime(), path);
-    return HadoopInputFile.fromStatus(status, table.hadoopConf());
+    return SynchronousParquetInputFile.of(new Path(f.path()), f.size(), table.hadoopConf());
   }
 
   private ParquetWriter<Group> open(Path path, MessageType schema) throws IOException {

@@ -2,6 +2,8 @@ package io.tributary.delta.runtime;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
+import java.security.AccessControlContext;
+import java.security.ProtectionDomain;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -51,7 +53,14 @@ import org.slf4j.LoggerFactory;
  *       and waits up to {@link #THREAD_STOP_MILLIS} in total for them to end. A surviving thread
  *       of a JDK or runtime class that merely inherited the class loader as its context class
  *       loader (the JDK's {@code process reaper}) gets the parent class loader instead; threads
- *       of the class loader's own classes that survive are named in a WARN.
+ *       of the class loader's own classes that survive are named in a WARN;
+ *   <li>gives every other live thread an empty inherited access control context. A thread is
+ *       created with the access control context of its creator's stack; a runtime pool that grows
+ *       while job code is on that stack (Flink's Pekko dispatcher and metrics executor, when a
+ *       task calls into them) keeps the protection domains of the job's classes, and so the class
+ *       loader, for the pool thread's life. Nothing checks that context without a {@code
+ *       SecurityManager} (Flink installs none); with one installed the step does nothing. Needs
+ *       {@code java.lang} open to us, as the shutdown hooks do.
  * </ol>
  *
  * <p>One INFO line ({@value #RELEASED_LOG_PREFIX} ...) lists what was released. Every step is
@@ -113,6 +122,7 @@ public final class UserCodeResources {
     step("MBeans", () -> unregisterMBeans(owned, report));
     step("shutdown hooks", () -> removeShutdownHooks(owned, report));
     step("threads", () -> stopThreads(owned, own.getParent(), report));
+    step("inherited access control contexts", () -> resetInheritedAccessControlContexts(owned, report));
     LOG.info("{} {}: {}", RELEASED_LOG_PREFIX, own, report);
     return report;
   }
@@ -122,7 +132,8 @@ public final class UserCodeResources {
    * {@code main()} in a class loader that gets no release hook, and even scoped file systems
    * leave Hadoop's statistics cleaner thread and JVM shutdown hook behind, which would keep that
    * class loader alive in the JobManager after every submission. Releases only Hadoop's part (as
-   * {@link #release}, plus the shutdown hooks and MBeans of Hadoop's classes) and interrupts no
+   * {@link #release}, plus the shutdown hooks and MBeans of Hadoop's classes) and the access
+   * control contexts other threads inherited from {@code main()}'s stack, and interrupts no
    * other thread, so a job running in the same class loader is not disturbed. Does nothing when
    * this class is on the JVM class path.
    */
@@ -137,6 +148,8 @@ public final class UserCodeResources {
     step("Hadoop", () -> HadoopRelease.release(own, report));
     step("MBeans", () -> unregisterMBeans(owned, report));
     step("shutdown hooks", () -> removeShutdownHooks(owned, report));
+    // main() runs on a JobManager thread: a pool thread created meanwhile inherited its stack's context.
+    step("inherited access control contexts", () -> resetInheritedAccessControlContexts(owned, report));
     LOG.info("{} main() in {}: {}", RELEASED_LOG_PREFIX, own, report);
   }
 
@@ -239,6 +252,7 @@ public final class UserCodeResources {
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (t != Thread.currentThread() && t.isAlive()
           && (owns(owned, t.getClass()) || owned.contains(t.getContextClassLoader()) || runsOwned(t, target, owned))) {
+        shutDownSdkV1Reaper(t);
         t.interrupt();
         stopping.add(t);
       }
@@ -268,6 +282,54 @@ public final class UserCodeResources {
     if (!report.survivingThreads.isEmpty()) {
       LOG.warn("Threads of the job's class loader still run after {} ms and keep it alive: {}",
           THREAD_STOP_MILLIS, report.survivingThreads);
+    }
+  }
+
+  @SuppressWarnings({"deprecation", "removal"})
+  private static void resetInheritedAccessControlContexts(Set<ClassLoader> owned, Report report) {
+    if (System.getSecurityManager() != null) {
+      LOG.debug("A SecurityManager is installed: inherited access control contexts are left as they are");
+      return;
+    }
+    Field field;
+    try {
+      field = Thread.class.getDeclaredField("inheritedAccessControlContext");
+      field.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("Cannot reset the access control contexts threads inherited from the job ({}); pool threads"
+          + " created while the job ran may keep its class loader. Run the JVM with"
+          + " --add-opens=java.base/java.lang=ALL-UNNAMED to release them.", e.toString());
+      return;
+    }
+    AccessControlContext empty = new AccessControlContext(new ProtectionDomain[0]);
+    int reset = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (owns(owned, t.getClass())) {
+        continue; // stopped above, or named in the WARN
+      }
+      try {
+        if (field.get(t) != null) {
+          field.set(t, empty);
+          reset++;
+        }
+      } catch (IllegalAccessException e) {
+        return;
+      }
+    }
+    report.accessContexts = reset;
+  }
+
+  /**
+   * The AWS SDK v1 (shaded into the Kinesis connector) reaps idle connections on a thread that
+   * swallows interrupts and sleeps a minute between checks; its static {@code shutdown()} ends it.
+   */
+  private static void shutDownSdkV1Reaper(Thread t) {
+    if (t.getClass().getName().endsWith("com.amazonaws.http.IdleConnectionReaper")) {
+      try {
+        t.getClass().getMethod("shutdown").invoke(null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("Cannot shut down {}", t.getName(), e);
+      }
     }
   }
 
@@ -305,6 +367,7 @@ public final class UserCodeResources {
     final List<String> stoppedThreads = new ArrayList<>();
     final List<String> detachedThreads = new ArrayList<>();
     final List<String> survivingThreads = new ArrayList<>();
+    int accessContexts;
 
     /** Names of the threads that were still alive when {@link #release} gave up waiting. */
     public List<String> survivingThreads() {
@@ -321,6 +384,7 @@ public final class UserCodeResources {
       return "file systems " + fileSystems + ", JDBC drivers " + drivers + ", MBeans " + mbeans
           + ", shutdown hooks " + shutdownHooks + ", stopped threads " + stoppedThreads
           + ", context class loader reset on threads " + detachedThreads
+          + ", inherited access control context reset on " + accessContexts + " threads"
           + (survivingThreads.isEmpty() ? "" : ", SURVIVING threads " + survivingThreads);
     }
   }

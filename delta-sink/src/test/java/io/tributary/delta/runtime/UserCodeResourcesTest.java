@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -111,6 +113,30 @@ class UserCodeResourcesTest {
     settings.put("afterMain", "false");
     job.run("io.tributary.delta.MainProbe", settings);
     assertLeaksAndCleanUp(job);
+  }
+
+  /**
+   * A runtime pool thread created while the job's code was on the stack keeps the job's class
+   * loader through the access control context it inherited; the release must let it go, and the
+   * pool thread goes on serving other jobs.
+   */
+  @Test
+  @Order(5)
+  void poolThreadCreatedUnderJobCodeDoesNotKeepTheClassLoader() throws Exception {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      ChildFirstJob job = ChildFirstJob.create();
+      assertThat(job.run("io.tributary.delta.PoolThreadProbe", (Object) pool)).isEqualTo("submitted");
+      WeakReference<ClassLoader> inner = new WeakReference<>(
+          Class.forName("io.tributary.delta.PoolThreadProbe", false, job.classLoader()).getClassLoader());
+      WeakReference<ClassLoader> wrapper = job.release(true);
+      assertThat(ChildFirstJob.collected(wrapper)).as("user-code class loader collected").isTrue();
+      assertThat(ChildFirstJob.collected(inner)).as("child-first class loader collected while the pool thread lives")
+          .isTrue();
+      assertThat(pool.submit(() -> "still serving").get()).isEqualTo("still serving");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**
