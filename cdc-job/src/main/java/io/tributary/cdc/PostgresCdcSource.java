@@ -422,6 +422,16 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     return lsn == null ? 0L : ((Number) lsn).longValue();
   }
 
+  /**
+   * How far committing {@code offset} can move the slot: Debezium flushes its {@code lsn_commit},
+   * else its {@code lsn_proc}, else nothing (a snapshot record's offset has neither), and then the
+   * slot stays at {@code unchanged}.
+   */
+  static Long flushBound(Map<String, ?> offset, Long unchanged) {
+    long lsn = flushLsn(offset);
+    return lsn != 0 ? Long.valueOf(lsn) : unchanged;
+  }
+
   /** Flushes the slot to the newest completed checkpoint's position (on this thread: Debezium's task is not thread-safe). */
   private void commitCompletedCheckpoints(Object lock) throws InterruptedException {
     SourceRecord toCommit = null;
@@ -456,7 +466,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
       throw new IllegalStateException("Initial snapshot incomplete (" + snapshotSeq + " rows); no checkpoint until it is done");
     }
     snapshotDoneState.update(Collections.singletonList(snapshotDone));
-    Long bound = lastCommittable != null ? Long.valueOf(flushLsn(lastCommittable.sourceOffset())) : flushBound;
+    Long bound = flushBound(lastCommittable == null ? null : lastCommittable.sourceOffset(), flushBound);
     flushBoundState.update(bound == null ? Collections.emptyList() : Collections.singletonList(bound));
     pendingCommits.put(context.getCheckpointId(), lastCommittable);
   }
