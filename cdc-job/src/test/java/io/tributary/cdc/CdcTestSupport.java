@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -55,6 +58,17 @@ final class CdcTestSupport {
     env.setParallelism(1);
     env.enableCheckpointing(300);
     return env;
+  }
+
+  /** Waits up to 30 s until {@code job} runs. */
+  static void awaitRunning(ClusterClient<?> client, JobID job) throws InterruptedException {
+    await("job running", Duration.ofSeconds(30), () -> {
+      try {
+        return client.getJobStatus(job).get() == JobStatus.RUNNING;
+      } catch (Exception e) {
+        return false;
+      }
+    });
   }
 
   static void sql(Connection c, String... statements) throws SQLException {

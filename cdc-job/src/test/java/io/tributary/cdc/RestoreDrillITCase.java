@@ -25,7 +25,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -225,13 +224,7 @@ class RestoreDrillITCase {
         .process(new FailOnDemand()).uid("fail-on-demand").setParallelism(1)
         .sinkTo(new DiscardingSink<>()).uid("discard").setParallelism(1);
     JobID job = env.executeAsync("restore-drill").getJobID();
-    await("job running", Duration.ofSeconds(30), () -> {
-      try {
-        return client.getJobStatus(job).get() == JobStatus.RUNNING;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    CdcTestSupport.awaitRunning(client, job);
     return job;
   }
 

@@ -1,6 +1,5 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.await;
 import static io.tributary.cdc.CdcTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -118,13 +116,7 @@ class RollbackITCase {
     CdcPipeline.addTo(env, config).sinkTo(new DiscardingSink<>()).uid("discard").setParallelism(1);
     JobID job = env.executeAsync("rollback").getJobID();
     if (!expectFailure) {
-      await("job running", Duration.ofSeconds(30), () -> {
-        try {
-          return client.getJobStatus(job).get() == JobStatus.RUNNING;
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      CdcTestSupport.awaitRunning(client, job);
     }
     return job;
   }
