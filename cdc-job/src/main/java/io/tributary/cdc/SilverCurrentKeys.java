@@ -1,21 +1,14 @@
 package io.tributary.cdc;
 
-import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
-import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.data.ScanStateRow;
-import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
 import io.tributary.delta.DeltaTables;
+import io.tributary.delta.log.TableRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
@@ -122,36 +114,15 @@ final class SilverCurrentKeys {
     int n = pk.size();
     // Per key: {commit lsn, seq, deleted 0/1} of its latest row.
     Map<Key, long[]> latest = new HashMap<>();
-    Scan scan = snapshot.getScanBuilder().withReadSchema(readSchema).build();
-    Row scanState = scan.getScanState(engine);
-    StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> scanFiles = files.next().getRows()) {
-          while (scanFiles.hasNext()) {
-            Row scanFile = scanFiles.next();
-            FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
-            CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
-                .readParquetFiles(Utils.singletonCloseableIterator(status), physical, Optional.empty())
-                .map(r -> r.getData());
-            try (CloseableIterator<FilteredColumnarBatch> batches = Scan.transformPhysicalData(engine, scanState, scanFile, data)) {
-              while (batches.hasNext()) {
-                try (CloseableIterator<Row> rows = batches.next().getRows()) {
-                  while (rows.hasNext()) {
-                    Row r = rows.next();
-                    Object[] key = new Object[n];
-                    for (int i = 0; i < n; i++) {
-                      key[i] = r.isNullAt(i) ? null : value(r, i, keyTypes.get(i));
-                    }
-                    long[] position = {r.getLong(n), r.getLong(n + 1), r.getBoolean(n + 2) ? 1 : 0};
-                    latest.merge(new Key(key), position, (a, b) -> after(b, a) ? b : a);
-                  }
-                }
-              }
-            }
-          }
+    try {
+      TableRows.forEach(engine, snapshot, readSchema, r -> {
+        Object[] key = new Object[n];
+        for (int i = 0; i < n; i++) {
+          key[i] = r.isNullAt(i) ? null : value(r, i, keyTypes.get(i));
         }
-      }
+        long[] position = {r.getLong(n), r.getLong(n + 1), r.getBoolean(n + 2) ? 1 : 0};
+        latest.merge(new Key(key), position, (a, b) -> after(b, a) ? b : a);
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the current keys of " + tablePath, e);
     }

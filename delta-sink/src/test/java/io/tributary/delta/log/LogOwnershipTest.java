@@ -71,9 +71,15 @@ class LogOwnershipTest {
         }
       }
     }
+    // The committer starts in-job maintenance (issue 23) and hands it the table, nothing more: the
+    // runs happen on maintenance's own thread, never inside a commit.
     String committer = new String(Files.readAllBytes(root.resolve("DeltaCommitter.java")), StandardCharsets.UTF_8);
-    if (committer.contains("io.tributary.delta.maintenance")) {
-      problems.add("DeltaCommitter uses maintenance");
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("io\\.tributary\\.delta\\.maintenance\\.(\\w+)")
+        .matcher(committer);
+    while (used.find()) {
+      if (!List.of("StreamingMaintenance", "MaintainedTable").contains(used.group(1))) {
+        problems.add("DeltaCommitter uses maintenance." + used.group(1));
+      }
     }
     String compactor = new String(Files.readAllBytes(root.resolve("maintenance/Compactor.java")), StandardCharsets.UTF_8);
     if (!compactor.contains("commitRewrite")) {
