@@ -107,6 +107,12 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   private transient Map<TableName, java.util.Set<SilverCurrentKeys.Key>> staleKeys;
   /** The position of this run's snapshot rows (the slot's consistent point); 0 while unknown. */
   private transient long snapshotLsn;
+  /**
+   * After an accepted rollback, per table: its changes committed at or before this LSN are already
+   * in its silver table (the slot's position, or the table's newest row when the sinks committed
+   * past what the slot confirmed before the stop), so they are skipped. Empty otherwise.
+   */
+  private transient Map<TableName, Long> acceptedUpTo;
 
   public PostgresCdcSource(CdcJobConfig config) {
     this.config = config;
@@ -152,8 +158,12 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
         throw new IllegalStateException("Replication slot " + config.slotName() + " no longer exists, so the changes "
             + "since the restored checkpoint are gone; start the job without state (new snapshot) to recover");
       }
-      if (snapshotDone) {
-        checkSlotNotAhead(jdbc);
+      long accepted = snapshotDone ? checkSlotNotAhead(jdbc) : 0L;
+      acceptedUpTo = accepted == 0 ? Map.of() : silverHighWaters(accepted);
+      if (accepted != 0) {
+        synchronized (lock) {
+          flushBound = accepted; // where the slot stands: the next restore compares with it
+        }
       }
       if (!snapshotDone) {
         // No state: whatever the slot holds is not ours to resume from. Snapshot afresh.
@@ -224,14 +234,36 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     }
   }
 
+  /**
+   * Per table, the position up to which its silver table already holds the changes after an
+   * accepted rollback: the slot's position, or the table's newest commit LSN when that is later.
+   */
+  private Map<TableName, Long> silverHighWaters(long slot) {
+    Map<TableName, Long> out = new HashMap<>();
+    for (TableName t : config.tables()) {
+      io.tributary.delta.DeltaSinkConfig sink = sinkConfig(t);
+      long newest = SilverCurrentKeys.newestCommitLsn(sink.tablePath(), sink.hadoopConfiguration());
+      long upTo = Long.compareUnsigned(newest, slot) > 0 ? newest : slot;
+      LOG.warn("Accepted rollback: changes of {} committed at or before {} are skipped (slot at {}, newest in the silver "
+          + "table {})", t, Lsns.format(upTo), Lsns.format(slot), Lsns.format(newest));
+      out.put(t, upTo);
+    }
+    return out;
+  }
+
+  /** The Delta sink configuration of {@code table}'s silver table (for reading it). */
+  private io.tributary.delta.DeltaSinkConfig sinkConfig(TableName table) {
+    Map<String, String> options = new HashMap<>(config.sinkOptions());
+    options.put("table.path", config.tablePath(table));
+    options.put("sink.id", config.sinkId(table));
+    return io.tributary.delta.DeltaSinkConfig.fromMap(options);
+  }
+
   /** The keys every silver table shows now (tables that cannot be reconciled are left out, with a warning). */
   private Map<TableName, java.util.Set<SilverCurrentKeys.Key>> readCurrentKeys() {
     Map<TableName, java.util.Set<SilverCurrentKeys.Key>> out = new HashMap<>();
     for (TableName t : config.tables()) {
-      Map<String, String> options = new HashMap<>(config.sinkOptions());
-      options.put("table.path", config.tablePath(t));
-      options.put("sink.id", config.sinkId(t));
-      io.tributary.delta.DeltaSinkConfig sink = io.tributary.delta.DeltaSinkConfig.fromMap(options);
+      io.tributary.delta.DeltaSinkConfig sink = sinkConfig(t);
       List<String> why = new ArrayList<>();
       long start = System.nanoTime();
       java.util.Set<SilverCurrentKeys.Key> keys =
@@ -280,16 +312,19 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
   /**
    * Refuses a restore from state older than the slot (see class doc), unless the operator accepted
    * it with {@code cdc.restore.accept-slot-ahead}.
+   *
+   * @return the slot position the operator accepted as already in the silver tables, or 0 when the
+   *     restored state is not behind the slot
    */
-  private void checkSlotNotAhead(Connection jdbc) throws java.sql.SQLException {
+  private long checkSlotNotAhead(Connection jdbc) throws java.sql.SQLException {
     java.util.OptionalLong slot = ReplicationAdmin.confirmedFlushLsn(jdbc, config.slotName());
     if (restoredFlushBound == null) {
       LOG.warn("Restored state records no slot flush bound (written by an older version): cannot check that it is "
           + "not older than slot {}", config.slotName());
-      return;
+      return 0L;
     }
     if (!slot.isPresent() || Long.compareUnsigned(slot.getAsLong(), restoredFlushBound) <= 0) {
-      return;
+      return 0L;
     }
     SlotAheadOfStateException e = new SlotAheadOfStateException(config.slotName(), slot.getAsLong(), restoredFlushBound);
     if (!config.acceptSlotAhead()) {
@@ -297,6 +332,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     }
     LOG.warn("{} Continuing because {} is true: changes up to {} are taken as already in the silver tables",
         e.getMessage(), CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD.key(), Lsns.format(slot.getAsLong()));
+    return slot.getAsLong();
   }
 
   private PostgresConnectorTask startTask(Map<String, String> props) {
@@ -380,7 +416,23 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
     long now = System.currentTimeMillis();
     long rows = transaction.size();
     long spilled = transaction.spilledBytes();
-    transaction.drain(row -> ctx.collect(schemas.atCommit(row, commitLsn, now)));
+    if (!acceptedUpTo.isEmpty()) {
+      long[] skipped = {0};
+      transaction.drain(row -> {
+        Long upTo = acceptedUpTo.get(row.table());
+        if (upTo != null && Long.compareUnsigned(commitLsn, upTo) <= 0) {
+          skipped[0]++;
+        } else {
+          ctx.collect(schemas.atCommit(row, commitLsn, now));
+        }
+      });
+      if (skipped[0] > 0) {
+        LOG.info("Skipped {} of {} changes of the transaction committed at {}: their silver tables already hold them "
+            + "(accepted rollback)", skipped[0], rows, Lsns.format(commitLsn));
+      }
+    } else {
+      transaction.drain(row -> ctx.collect(schemas.atCommit(row, commitLsn, now)));
+    }
     if (spilled > 0) {
       LOG.info("Emitted a transaction of {} changes at {}, {} bytes of them from the spill file", rows,
           Lsns.format(commitLsn), spilled);

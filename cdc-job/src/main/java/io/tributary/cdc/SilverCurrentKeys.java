@@ -135,6 +135,33 @@ final class SilverCurrentKeys {
     return current;
   }
 
+  /**
+   * The highest {@code source_commit_lsn} in the silver table at {@code tablePath} (reads that one
+   * column), or 0 when the table does not exist or has no rows. After an accepted rollback the
+   * table may hold changes the slot has not confirmed yet; those must not be written again.
+   */
+  static long newestCommitLsn(String tablePath, org.apache.hadoop.conf.Configuration hadoopConf) {
+    Engine engine = DeltaTables.engine(hadoopConf);
+    Snapshot snapshot;
+    try {
+      snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);
+    } catch (TableNotFoundException e) {
+      return 0L;
+    }
+    long[] newest = {0L};
+    try {
+      TableRows.forEach(engine, snapshot, new StructType().add(field(snapshot.getSchema(), SilverSchema.COMMIT_LSN)),
+          r -> {
+            if (!r.isNullAt(0) && Long.compareUnsigned(r.getLong(0), newest[0]) > 0) {
+              newest[0] = r.getLong(0);
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the newest commit LSN of " + tablePath, e);
+    }
+    return newest[0];
+  }
+
   private static boolean after(long[] a, long[] b) {
     return PositionDeduplicator.after(a[0], a[1], b[0], b[1]);
   }
