@@ -65,7 +65,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterITCase {
-  static final int RESUBMISSIONS = 10;
+  static final int RESUBMISSIONS = 7;
   static final double MAX_METASPACE_GROWTH_MB = 5.0;
   /** Thread kinds of Flink's runtime pools (bounded by its configuration, created on demand). */
   private static final java.util.regex.Pattern FLINK_POOLS = java.util.regex.Pattern.compile(
