@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The CI-sized kill -9 drill: three SIGKILLs of the local platform, PostgreSQL restarted during run 2 and the Kinesis
  * emulator during run 3 (each followed by new commits in both silver tables before the kill), then exactly once,
  * checked against ground truth.
  */
+// Mostly waits: runs beside the module's other test classes (see the root pom's surefire settings).
+@Execution(ExecutionMode.CONCURRENT)
 class FailureDrillITCase {
   @TempDir Path dir;
 

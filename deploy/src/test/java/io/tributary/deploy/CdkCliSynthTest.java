@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The documented synth command, run with the pinned CDK CLI (installed by the build into
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * synth tests pass their own output folder to the app and cannot see where the CLI looks for the
  * cloud assembly.
  */
+// Mostly waits: runs beside the module's other test classes (see the root pom's surefire settings).
+@Execution(ExecutionMode.CONCURRENT)
 class CdkCliSynthTest {
 
   static final Path ROOT = Path.of(System.getProperty("tributary.repo.root", "..")).toAbsolutePath().normalize();

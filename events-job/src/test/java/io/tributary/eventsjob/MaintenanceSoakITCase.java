@@ -31,6 +31,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -45,6 +47,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * job's last maintenance, at most {@value #MAX_FILES_AFTER} per partition. Every event is in the
  * table exactly once. About 2.5 minutes on an idle machine.
  */
+// Mostly waits: runs beside the module's other test classes (see the root pom's surefire settings).
+@Execution(ExecutionMode.CONCURRENT)
 class MaintenanceSoakITCase {
   static final int MAX_FILES_ANY_TIME = 100;
   static final int MAX_FILES_AFTER = 20;
