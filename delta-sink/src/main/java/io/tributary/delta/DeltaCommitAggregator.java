@@ -30,7 +30,11 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
   private transient List<DataFile> pending;
   private transient long lastCheckpointId;
   private transient String pendingSchema;
-  /** Drawn on every start, so it never repeats across runs; see {@link DeltaCommittable}. */
+  /**
+   * Drawn on every start, so it never repeats across runs; see {@link DeltaCommittable}. It starts
+   * with the sink's run lineage, which writer subtask 0 sends with every checkpoint's results
+   * ({@link RunLineage}); null until then.
+   */
   private transient String runId;
 
   DeltaCommitAggregator(String sinkId) {
@@ -46,7 +50,7 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
     UserCodeResources.releaseWith(getRuntimeContext());
     pending = new ArrayList<>();
     lastCheckpointId = -1;
-    runId = java.util.UUID.randomUUID().toString();
+    runId = null;
   }
 
   @Override
@@ -55,6 +59,9 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
     lastCheckpointId = Math.max(lastCheckpointId, message.getCheckpointIdOrEOI());
     if (message instanceof CommittableWithLineage) {
       DeltaWriteResult result = ((CommittableWithLineage<DeltaWriteResult>) message).getCommittable();
+      if (runId == null && result.lineage() != null) {
+        runId = result.lineage() + "." + java.util.UUID.randomUUID();
+      }
       pending.addAll(result.files());
       pendingSchema = io.tributary.delta.log.SchemaJson.widen(pendingSchema, result.schemaJson());
     }
@@ -75,6 +82,9 @@ final class DeltaCommitAggregator extends AbstractStreamOperator<CommittableMess
   private void emit(long checkpointId) {
     if (pending.isEmpty()) {
       return; // an idle checkpoint makes no empty commit
+    }
+    if (runId == null) {
+      runId = java.util.UUID.randomUUID().toString(); // no lineage arrived (cannot happen with our writers)
     }
     DeltaCommittable committable = new DeltaCommittable(sinkId, runId, checkpointId, pending, pendingSchema);
     pending = new ArrayList<>();

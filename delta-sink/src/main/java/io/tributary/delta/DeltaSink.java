@@ -46,6 +46,7 @@ import org.apache.flink.table.types.logical.RowType;
  */
 public final class DeltaSink
     implements Sink<RowData>,
+        org.apache.flink.api.connector.sink2.SupportsWriterState<RowData, String>,
         SupportsCommitter<DeltaCommittable>,
         SupportsPreCommitTopology<DeltaWriteResult, DeltaCommittable> {
   private static final long serialVersionUID = 1L;
@@ -104,7 +105,28 @@ public final class DeltaSink
   }
 
   @Override
-  public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+  public DeltaWriter createWriter(WriterInitContext context) throws IOException {
+    return newWriter(context, RunLineage.start(context.getTaskInfo().getIndexOfThisSubtask()));
+  }
+
+  @Override
+  public DeltaWriter restoreWriter(WriterInitContext context, java.util.Collection<String> recoveredState)
+      throws IOException {
+    int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+    return newWriter(context, RunLineage.restore(config, subtask, context.getRestoredCheckpointId(), recoveredState));
+  }
+
+  @Override
+  public SimpleVersionedSerializer<String> getWriterStateSerializer() {
+    return new RunLineage.Serializer();
+  }
+
+  /** A writer that neither keeps nor tags the run lineage (its owner does): see {@link EvolvingDeltaSink}. */
+  DeltaWriter createDelegateWriter(WriterInitContext context) throws IOException {
+    return newWriter(context, RunLineage.NONE);
+  }
+
+  private DeltaWriter newWriter(WriterInitContext context, RunLineage lineage) throws IOException {
     // Hadoop's threads, hooks and caches must not outlive the job's class loader.
     UserCodeResources.releaseWith(context.getUserCodeClassLoader());
     return new DeltaWriter(
@@ -113,7 +135,8 @@ public final class DeltaSink
         dataSchema(),
         dataFieldIndexes,
         context.getTaskInfo().getIndexOfThisSubtask(),
-        context.metricGroup());
+        context.metricGroup(),
+        lineage);
   }
 
   @Override

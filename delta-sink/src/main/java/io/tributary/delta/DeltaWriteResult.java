@@ -10,12 +10,14 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * What one writer subtask closed for one checkpoint: its data files, and the schema they were
- * written with when the writer widened it (rows of a newer schema version arrived).
+ * What one writer subtask closed for one checkpoint: its data files, the schema they were written
+ * with when the writer widened it (rows of a newer schema version arrived), and, from subtask 0,
+ * the sink's run lineage ({@link RunLineage}).
  */
 public final class DeltaWriteResult {
   private final List<DataFile> files;
   private final String schemaJson;
+  private final String lineage;
 
   public DeltaWriteResult(List<DataFile> files) {
     this(files, null);
@@ -23,8 +25,24 @@ public final class DeltaWriteResult {
 
   /** @param schemaJson Delta schema JSON the table must have for these files, or null */
   public DeltaWriteResult(List<DataFile> files, String schemaJson) {
+    this(files, schemaJson, null);
+  }
+
+  /** @param lineage the sink's run lineage (subtask 0 only), or null */
+  public DeltaWriteResult(List<DataFile> files, String schemaJson, String lineage) {
     this.files = Collections.unmodifiableList(new ArrayList<>(files));
     this.schemaJson = schemaJson;
+    this.lineage = lineage;
+  }
+
+  /** This result with the run lineage on it. */
+  DeltaWriteResult withLineage(String id) {
+    return new DeltaWriteResult(files, schemaJson, id);
+  }
+
+  /** The sink's run lineage, or null (not from subtask 0). */
+  public String lineage() {
+    return lineage;
   }
 
   public List<DataFile> files() {
@@ -38,12 +56,13 @@ public final class DeltaWriteResult {
 
   @Override
   public String toString() {
-    return "DeltaWriteResult{" + files.size() + " files" + (schemaJson == null ? "" : ", evolved schema") + "}";
+    return "DeltaWriteResult{" + files.size() + " files" + (schemaJson == null ? "" : ", evolved schema")
+        + (lineage == null ? "" : ", lineage " + lineage) + "}";
   }
 
   /** Versioned binary form, sent from writers to the aggregator. */
   public static final class Serializer implements SimpleVersionedSerializer<DeltaWriteResult> {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -55,17 +74,23 @@ public final class DeltaWriteResult {
       DataOutputSerializer out = new DataOutputSerializer(256);
       writeFiles(out, result.files);
       writeSchema(out, result.schemaJson);
+      out.writeBoolean(result.lineage != null);
+      if (result.lineage != null) {
+        out.writeUTF(result.lineage);
+      }
       return out.getCopyOfBuffer();
     }
 
     @Override
     public DeltaWriteResult deserialize(int version, byte[] bytes) throws IOException {
-      if (version != 1 && version != VERSION) {
+      if (version < 1 || version > VERSION) {
         throw new IOException("Unknown DeltaWriteResult serializer version " + version);
       }
       DataInputDeserializer in = new DataInputDeserializer(bytes);
       List<DataFile> files = readFiles(in);
-      return new DeltaWriteResult(files, version == 1 ? null : readSchema(in));
+      String schema = version == 1 ? null : readSchema(in);
+      String lineage = version >= 3 && in.readBoolean() ? in.readUTF() : null;
+      return new DeltaWriteResult(files, schema, lineage);
     }
   }
 

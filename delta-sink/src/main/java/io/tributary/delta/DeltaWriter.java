@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * cancellation) are deleted; files of a checkpoint that never completes stay unreferenced and are
  * removed by vacuum.
  */
-final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResult> {
+final class DeltaWriter
+    implements CommittingSinkWriter<RowData, DeltaWriteResult>,
+        org.apache.flink.api.connector.sink2.StatefulSinkWriter<RowData, String> {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
   /** Rows between two checks of the open file's size (the check walks the column buffers). */
   private static final int SIZE_CHECK_INTERVAL = 256;
@@ -57,14 +59,19 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
   private final Counter filesWritten;
   private final Counter bytesWritten;
 
+  /** The sink's run lineage (kept and tagged by subtask 0 only). */
+  private final RunLineage lineage;
+
   DeltaWriter(
       DeltaSinkConfig config,
       RowType rowType,
       StructType dataSchema,
       int[] dataFieldIndexes,
       int subtask,
-      MetricGroup metrics)
+      MetricGroup metrics,
+      RunLineage lineage)
       throws IOException {
+    this.lineage = lineage;
     this.config = config;
     this.rowType = rowType;
     this.dataFieldIndexes = dataFieldIndexes;
@@ -162,11 +169,16 @@ final class DeltaWriter implements CommittingSinkWriter<RowData, DeltaWriteResul
     lastFile = null;
     lastKey = null;
     if (closed.isEmpty()) {
-      return Collections.emptyList();
+      return lineage.tag(Collections.emptyList());
     }
     DeltaWriteResult result = new DeltaWriteResult(closed);
     closed.clear();
-    return Collections.singletonList(result);
+    return lineage.tag(Collections.singletonList(result));
+  }
+
+  @Override
+  public List<String> snapshotState(long checkpointId) {
+    return lineage.snapshot();
   }
 
   @Override

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvolvingDeltaSink<T extends EvolvingRow>
     implements Sink<T>,
+        org.apache.flink.api.connector.sink2.SupportsWriterState<T, String>,
         SupportsCommitter<DeltaCommittable>,
         SupportsPreCommitTopology<DeltaWriteResult, DeltaCommittable> {
   private static final long serialVersionUID = 1L;
@@ -69,8 +70,21 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
   }
 
   @Override
-  public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-    return new Writer(context);
+  public org.apache.flink.api.connector.sink2.StatefulSinkWriter<T, String> createWriter(WriterInitContext context)
+      throws IOException {
+    return new Writer(context, RunLineage.start(context.getTaskInfo().getIndexOfThisSubtask()));
+  }
+
+  @Override
+  public org.apache.flink.api.connector.sink2.StatefulSinkWriter<T, String> restoreWriter(WriterInitContext context,
+      Collection<String> recoveredState) throws IOException {
+    return new Writer(context, RunLineage.restore(initial.config(), context.getTaskInfo().getIndexOfThisSubtask(),
+        context.getRestoredCheckpointId(), recoveredState));
+  }
+
+  @Override
+  public SimpleVersionedSerializer<String> getWriterStateSerializer() {
+    return initial.getWriterStateSerializer();
   }
 
   @Override
@@ -95,7 +109,8 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
   }
 
   /** Writes through a DeltaWriter for the widest row type seen so far. */
-  private final class Writer implements CommittingSinkWriter<T, DeltaWriteResult> {
+  private final class Writer
+      implements CommittingSinkWriter<T, DeltaWriteResult>, org.apache.flink.api.connector.sink2.StatefulSinkWriter<T, String> {
     private final Logger log = LoggerFactory.getLogger(EvolvingDeltaSink.class);
     private final WriterInitContext context;
     private final List<DeltaWriteResult> retired = new ArrayList<>();
@@ -108,8 +123,12 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
     private RowType lastType;
     private int[] lastMapping;
 
-    Writer(WriterInitContext context) throws IOException {
+    /** Kept and tagged here, not by the delegates, which are replaced as the schema widens. */
+    private final RunLineage lineage;
+
+    Writer(WriterInitContext context, RunLineage lineage) throws IOException {
       this.context = context;
+      this.lineage = lineage;
       this.current = initial.rowType();
       this.delegate = writerOf(initial);
     }
@@ -117,7 +136,7 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
     @SuppressWarnings("unchecked")
     private CommittingSinkWriter<org.apache.flink.table.data.RowData, DeltaWriteResult> writerOf(DeltaSink sink)
         throws IOException {
-      return (CommittingSinkWriter<org.apache.flink.table.data.RowData, DeltaWriteResult>) sink.createWriter(context);
+      return sink.createDelegateWriter(context);
     }
 
     @Override
@@ -197,7 +216,7 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
     private List<DeltaWriteResult> withSchema(Collection<DeltaWriteResult> results) {
       List<DeltaWriteResult> out = new ArrayList<>();
       for (DeltaWriteResult r : results) {
-        out.add(currentSchemaJson == null ? r : new DeltaWriteResult(r.files(), currentSchemaJson));
+        out.add(currentSchemaJson == null ? r : new DeltaWriteResult(r.files(), currentSchemaJson, r.lineage()));
       }
       return out;
     }
@@ -212,7 +231,12 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
       List<DeltaWriteResult> out = new ArrayList<>(retired);
       retired.clear();
       out.addAll(withSchema(delegate.prepareCommit()));
-      return out;
+      return new ArrayList<>(lineage.tag(out));
+    }
+
+    @Override
+    public List<String> snapshotState(long checkpointId) {
+      return lineage.snapshot();
     }
 
     @Override

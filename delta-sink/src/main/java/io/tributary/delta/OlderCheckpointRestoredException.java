@@ -10,8 +10,18 @@ public final class OlderCheckpointRestoredException extends IllegalStateExceptio
   private static final long serialVersionUID = 1L;
 
   public OlderCheckpointRestoredException(String table, String applicationId, long restored, long recorded) {
+    this(table, restored, "checkpoint " + recorded + " of the same writer (" + applicationId + ")");
+  }
+
+  /** A run restored from the same state (or a later one of its lineage) committed past the restored checkpoint. */
+  static OlderCheckpointRestoredException laterRun(String table, long restored, String applicationId, long recorded) {
+    return new OlderCheckpointRestoredException(table, restored, "checkpoint " + recorded + " of a later run restored "
+        + "from this job's state (" + applicationId + ")");
+  }
+
+  private OlderCheckpointRestoredException(String table, long restored, String recorded) {
     super("Restored checkpoint " + restored + " is older than what Delta table " + table + " already holds: it records "
-        + "checkpoint " + recorded + " of the same writer (" + applicationId + "). The job was restored from an older "
+        + recorded + ". The job was restored from an older "
         + "checkpoint or savepoint than its latest (e.g. an automatic rollback), so the rows of checkpoints after "
         + restored + " would be written again. Choose one: restore the latest checkpoint or savepoint instead; or, "
         + "accepting that rewrite, restart once with the sink option "

@@ -134,6 +134,43 @@ public final class DeltaLog {
         () -> table.getLatestSnapshot(engine).getLatestTransactionVersion(engine, applicationId));
   }
 
+  /**
+   * Every transaction identifier the table records whose application id starts with {@code
+   * prefix}, with the version it records (the newest), read from the log from its newest
+   * checkpoint on; with the repair of {@link #latestSnapshot()}.
+   *
+   * @throws TableNotFoundException when there is no table
+   */
+  public Map<String, Long> recordedTransactions(String prefix) {
+    return withCheckpointRepair(() -> {
+      io.delta.kernel.internal.SnapshotImpl snapshot =
+          (io.delta.kernel.internal.SnapshotImpl) table.getLatestSnapshot(engine);
+      StructType readSchema = new StructType().add("txn", io.delta.kernel.internal.actions.SetTransaction.FULL_SCHEMA);
+      Map<String, Long> out = new LinkedHashMap<>();
+      // Newest file first: the first identifier seen is the one the table records.
+      try (io.delta.kernel.internal.replay.ActionsIterator actions = new io.delta.kernel.internal.replay.ActionsIterator(
+          engine, snapshot.getLogSegment().allLogFilesReversed(), readSchema, Optional.empty())) {
+        while (actions.hasNext()) {
+          io.delta.kernel.data.ColumnarBatch batch = actions.next().getColumnarBatch();
+          io.delta.kernel.data.ColumnVector txn = batch.getColumnVector(0);
+          for (int i = 0; i < batch.getSize(); i++) {
+            if (txn.isNullAt(i)) {
+              continue;
+            }
+            io.delta.kernel.internal.actions.SetTransaction t =
+                io.delta.kernel.internal.actions.SetTransaction.fromColumnVector(txn, i);
+            if (t != null && t.getAppId().startsWith(prefix)) {
+              out.putIfAbsent(t.getAppId(), t.getVersion());
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the transaction identifiers of " + path, e);
+      }
+      return out;
+    });
+  }
+
   /** Runs a read of the log; on failure removes proven-corrupt checkpoints and retries once. */
   private <T> T withCheckpointRepair(java.util.function.Supplier<T> read) {
     try {
