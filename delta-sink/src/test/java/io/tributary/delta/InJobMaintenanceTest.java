@@ -97,6 +97,28 @@ class InJobMaintenanceTest {
   }
 
   @Test
+  void aCompactionStoppedByCloseIsNotAFailure() throws Exception {
+    String table = tmp.resolve("stopped").toString();
+    DeltaSink sink = sink(table, true);
+    CapturingMetricGroup metrics = new CapturingMetricGroup();
+    DeltaCommitter committer = new DeltaCommitter(sink.config(), metrics);
+    try {
+      // The first commit's run finds nothing to do; the 4th commit's run compacts 4 files per
+      // partition, large enough that it is still reading when close() comes.
+      for (int i = 0; i < 4; i++) {
+        awaitIdle(committer);
+        committer.commit(new DeltaCommittable("m", "job", i + 1,
+            SinkParts.writeEvents(sink, i * 40_000L, (i + 1) * 40_000L)));
+      }
+      assertThat(committer.maintenance().running()).as("a maintenance run in progress at close").isTrue();
+    } finally {
+      committer.close();
+    }
+    assertThat(metrics.count("deltaCompactionsRun")).as("the run was stopped, not finished").isZero();
+    assertThat(metrics.count("deltaCompactionsFailed")).as("a job closing is not a failed compaction").isZero();
+  }
+
+  @Test
   void unsafeSettingsAreRejected() {
     Function<Map<String, String>, DeltaSinkConfig> config = extra -> {
       Map<String, String> options = new java.util.HashMap<>(extra);

@@ -193,6 +193,10 @@ public final class Compactor {
       checkRowCounts(inputs, outputs, rowsIn);
     } catch (IOException e) {
       deleteQuietly(created);
+      if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedByInterruptException) {
+        // The read consumed the interrupt (a closing job): keep it visible to the caller.
+        Thread.currentThread().interrupt();
+      }
       throw new UncheckedIOException("Compaction of " + partition + " in " + table.path() + " failed", e);
     } catch (RuntimeException e) {
       deleteQuietly(created);

@@ -204,7 +204,7 @@ public final class StreamingMaintenance implements AutoCloseable {
     try {
       failed = !runOnce(run, retry);
     } catch (RuntimeException | LinkageError e) {
-      if (Thread.currentThread().isInterrupted()) {
+      if (stopping()) {
         LOG.info("Maintenance of {} stopped: the job is closing", tablePath);
       } else {
         LOG.warn("Maintenance of {} failed; the next run tries again", tablePath, e);
@@ -248,7 +248,9 @@ public final class StreamingMaintenance implements AutoCloseable {
     try {
       report = new Compactor(table, settings.compaction(partitions)).compact(snapshot);
     } catch (RuntimeException e) {
-      if (!Thread.currentThread().isInterrupted()) {
+      if (stopping()) {
+        LOG.info("Compaction of {} in {} stopped: the job is closing", partitions, tablePath);
+      } else {
         LOG.warn("Compaction of {} in {} failed; the next run tries again", partitions, tablePath, e);
         metrics.compactionsFailed.inc();
         retry.addAll(partitions);
@@ -322,6 +324,16 @@ public final class StreamingMaintenance implements AutoCloseable {
   /** Whether a run is under way (tests wait for it). */
   public synchronized boolean running() {
     return running;
+  }
+
+  /** Whether the run on this thread was stopped by {@link #close()} (not a failure to count). */
+  private boolean stopping() {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    synchronized (this) {
+      return closed;
+    }
   }
 
   /** Stops the background thread: a run in progress is interrupted and awaited. Idempotent. */
