@@ -771,6 +771,96 @@ public final class TributaryStack extends Stack {
               .build())
           .build();
     }
+    snapshotRetention();
+  }
+
+  /**
+   * A daily function that keeps the newest {@code snapshot.retention} scheduled snapshots of each
+   * application and deletes the older scheduled ones (never those of updates and stops, nor any an
+   * operator named). Its code: {@code lambda/snapshot_retention.py}.
+   */
+  private void snapshotRetention() {
+    int keep = config.getInt("snapshot.retention");
+    if (keep < 1) {
+      throw new IllegalArgumentException(config.name() + ".snapshot.retention must be at least 1, was " + keep);
+    }
+    LogGroup logGroup = LogGroup.Builder.create(this, "SnapshotRetentionLogGroup")
+        .logGroupName("/aws/lambda/tributary-snapshot-retention-" + config.name())
+        .retention(RetentionDays.ONE_MONTH)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    Role role = Role.Builder.create(this, "SnapshotRetentionRole")
+        .assumedBy(new ServicePrincipal("lambda.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("Deletes the oldest scheduled snapshots of the Tributary " + config.name() + " applications")
+        .build();
+    List<String> apps = new ArrayList<>();
+    for (CfnApplication app : List.of(eventsApp, cdcApp)) {
+      apps.add(formatArn(ArnComponents.builder().service("kinesisanalytics").resource("application")
+          .resourceName(app.getRef()).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build()));
+    }
+    role.addToPolicy(allow(List.of("kinesisanalytics:ListApplicationSnapshots",
+        "kinesisanalytics:DeleteApplicationSnapshot"), apps));
+    role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(formatArn(
+        ArnComponents.builder().service("logs").resource("log-group")
+            .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
+            .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
+    acknowledge(role, iam5(List.of(
+        "Resource::" + nagArn("logs") + "log-group:<" + logicalId(logGroup) + ">:log-stream:*"),
+        "Lambda writes each invocation's log to a new stream of the function's own log group."));
+    // L1: the L2 Function adds DependsOn its role, which its GetAtt already implies (cfn-lint W3005).
+    software.amazon.awscdk.services.lambda.CfnFunction function =
+        software.amazon.awscdk.services.lambda.CfnFunction.Builder.create(this, "SnapshotRetention")
+            .functionName("tributary-snapshot-retention-" + config.name())
+            .description("Keeps the newest " + keep + " scheduled snapshots of each Tributary application")
+            .runtime(software.amazon.awscdk.services.lambda.Runtime.PYTHON_3_14.getName())
+            .handler("index.handler")
+            .code(software.amazon.awscdk.services.lambda.CfnFunction.CodeProperty.builder()
+                .zipFile(resource("lambda/snapshot_retention.py")).build())
+            .timeout(120)
+            .memorySize(128)
+            .role(role.getRoleArn())
+            .loggingConfig(software.amazon.awscdk.services.lambda.CfnFunction.LoggingConfigProperty.builder()
+                .logGroup(logGroup.getLogGroupName()).build())
+            .environment(software.amazon.awscdk.services.lambda.CfnFunction.EnvironmentProperty.builder()
+                .variables(Map.of("KEEP", Integer.toString(keep),
+                    "APPLICATIONS", eventsApp.getApplicationName() + "," + cdcApp.getApplicationName()))
+                .build())
+            .build();
+    // The role's permissions exist before the first invocation.
+    function.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
+    Role schedulerRole = Role.Builder.create(this, "SnapshotRetentionSchedulerRole")
+        .assumedBy(new ServicePrincipal("scheduler.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description("EventBridge Scheduler: the daily snapshot retention of the Tributary " + config.name()
+            + " applications")
+        .build();
+    schedulerRole.addToPolicy(allow(List.of("lambda:InvokeFunction"), List.of(function.getAttrArn())));
+    CfnSchedule.Builder.create(this, "SnapshotRetentionSchedule")
+        .description("Deletes scheduled snapshots beyond the newest " + keep + " per application")
+        .scheduleExpression("rate(1 day)")
+        .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("FLEXIBLE")
+            .maximumWindowInMinutes(60).build())
+        .state("ENABLED")
+        .target(CfnSchedule.TargetProperty.builder()
+            .arn(function.getAttrArn())
+            .roleArn(schedulerRole.getRoleArn())
+            .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build())
+            .build())
+        .build();
+  }
+
+  /** A text resource of this module (UTF-8). */
+  private static String resource(String name) {
+    try (java.io.InputStream in = TributaryStack.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + name);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**

@@ -503,8 +503,9 @@ class TributaryStackTest {
         "production", "rate(6 hours)");
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       JsonNode t = TEMPLATES.get(env);
-      Map<String, JsonNode> schedules = resources(t, "AWS::Scheduler::Schedule");
-      assertThat(schedules).as(env).hasSize(2);
+      Map<String, JsonNode> schedules = new TreeMap<>(resources(t, "AWS::Scheduler::Schedule"));
+      assertThat(schedules).as(env).hasSize(3).containsKey("SnapshotRetentionSchedule");
+      schedules.remove("SnapshotRetentionSchedule");
       Set<String> applications = new TreeSet<>();
       for (JsonNode schedule : schedules.values()) {
         JsonNode p = schedule.path("Properties");
@@ -532,6 +533,61 @@ class TributaryStackTest {
       assertThat(granted).containsExactlyInAnyOrder(
           "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:EventsJob>",
           "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/<Ref:CdcJob>");
+    }
+  }
+
+  @Test
+  void aDailyFunctionKeepsTheNewestScheduledSnapshotsWithLeastPrivilege() {
+    Map<String, String> keep = Map.of("develop", "7", "staging", "28", "production", "28");
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Map<String, JsonNode> functions = resources(t, "AWS::Lambda::Function");
+      assertThat(functions).as(env + ": the only function").hasSize(1);
+      String functionId = functions.keySet().iterator().next();
+      String logGroupId = resources(t, "AWS::Logs::LogGroup").keySet().stream()
+          .filter(id -> id.startsWith("SnapshotRetentionLogGroup")).findFirst().orElseThrow();
+
+      JsonNode schedule = resources(t, "AWS::Scheduler::Schedule").get("SnapshotRetentionSchedule").path("Properties");
+      assertThat(schedule.path("ScheduleExpression").asText()).isEqualTo("rate(1 day)");
+      assertThat(render(schedule.path("Target").path("Arn"))).isEqualTo("<GetAtt:" + functionId + ".Arn>");
+      assertThat(render(schedule.path("Target").path("RoleArn"))).startsWith("<GetAtt:SnapshotRetentionSchedulerRole");
+
+      JsonNode fn = functions.get(functionId).path("Properties");
+      assertThat(fn.path("Runtime").asText()).startsWith("python3.");
+      assertThat(fn.path("Code").path("ZipFile").asText()).contains("def handler(event, context)")
+          .contains("startswith(\"scheduled-\")");
+      JsonNode variables = fn.path("Environment").path("Variables");
+      assertThat(variables.path("KEEP").asText()).isEqualTo(keep.get(env));
+      assertThat(variables.path("APPLICATIONS").asText())
+          .isEqualTo("tributary-events-job-" + env + ",tributary-cdc-job-" + env);
+
+      List<String> scheduler = new ArrayList<>();
+      List<String> function = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> policy : resources(t, "AWS::IAM::Policy").entrySet()) {
+        if (!policy.getKey().startsWith("SnapshotRetention")) {
+          continue;
+        }
+        List<String> into = policy.getKey().startsWith("SnapshotRetentionSchedulerRole") ? scheduler : function;
+        for (JsonNode st : list(policy.getValue().path("Properties").path("PolicyDocument").path("Statement"))) {
+          assertThat(st.path("Effect").asText()).isEqualTo("Allow");
+          for (JsonNode action : list(st.path("Action"))) {
+            for (JsonNode resource : list(st.path("Resource"))) {
+              into.add(action.asText() + " on " + render(resource));
+            }
+          }
+        }
+      }
+      assertThat(scheduler).as(env).containsExactly("lambda:InvokeFunction on <GetAtt:" + functionId + ".Arn>");
+      String app = "arn:<Ref:AWS::Partition>:kinesisanalytics:<Ref:AWS::Region>:<Ref:AWS::AccountId>:application/";
+      String streams = "arn:<Ref:AWS::Partition>:logs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:log-group:<Ref:"
+          + logGroupId + ">:log-stream:*";
+      assertThat(function).as(env).containsExactlyInAnyOrder(
+          "kinesisanalytics:ListApplicationSnapshots on " + app + "<Ref:EventsJob>",
+          "kinesisanalytics:ListApplicationSnapshots on " + app + "<Ref:CdcJob>",
+          "kinesisanalytics:DeleteApplicationSnapshot on " + app + "<Ref:EventsJob>",
+          "kinesisanalytics:DeleteApplicationSnapshot on " + app + "<Ref:CdcJob>",
+          "logs:CreateLogStream on " + streams,
+          "logs:PutLogEvents on " + streams);
     }
   }
 
@@ -570,7 +626,8 @@ class TributaryStackTest {
       "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition",
       "glue:BatchDeletePartition", "glue:BatchUpdatePartition",
-      "kinesisanalytics:CreateApplicationSnapshot",
+      "kinesisanalytics:CreateApplicationSnapshot", "kinesisanalytics:ListApplicationSnapshots",
+      "kinesisanalytics:DeleteApplicationSnapshot", "lambda:InvokeFunction",
       "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
@@ -705,7 +762,7 @@ class TributaryStackTest {
         JsonNode s = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0);
         assertThat(s.path("Principal").path("Service").asText())
             .isIn("kinesisanalytics.amazonaws.com", "redshift.amazonaws.com", "scheduler.amazonaws.com",
-                "glue.amazonaws.com");
+                "glue.amazonaws.com", "lambda.amazonaws.com");
         assertThat(s.path("Condition").path("StringEquals").has("aws:SourceAccount")).isTrue();
       }
     }
