@@ -71,7 +71,7 @@ class RollbackAcrossRunsITCase {
     // The newest snapshot restores as always.
     JobID resumed = start(client, table, latest, Map.of());
     awaitVersionAfter(table, versionBeforeRollback, 2);
-    client.cancel(resumed).get();
+    cancel(client, resumed);
 
     // A job started without state on the same table (checkpoint ids from 1 again, below the first
     // lineage's), stopped and restored: its own lineage has no later run, so it starts.
@@ -80,13 +80,13 @@ class RollbackAcrossRunsITCase {
     String freshSavepoint = client.stopWithSavepoint(fresh, false, savepoints, SavepointFormatType.CANONICAL).get();
     JobID freshRestored = start(client, table, freshSavepoint, Map.of());
     awaitVersionAfter(table, version(table), 2);
-    client.cancel(freshRestored).get();
+    cancel(client, freshRestored);
 
     // The operator accepts the rollback's rewrite explicitly.
     JobID accepted = start(client, table, update, Map.of(DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT.key(), "true"));
     awaitVersionAfter(table, version(table), 2);
     assertThat(client.getJobStatus(accepted).get()).isEqualTo(JobStatus.RUNNING);
-    client.cancel(accepted).get();
+    cancel(client, accepted);
   }
 
   private JobID start(ClusterClient<?> client, String table, String savepoint, Map<String, String> sinkOptions)
@@ -104,6 +104,12 @@ class RollbackAcrossRunsITCase {
     sinkOptions.forEach(sink::option);
     TestStreams.events(env, ROWS, 500).sinkTo(sink.build()).uid("delta-sink");
     return env.executeAsync("rollback-across-runs").getJobID();
+  }
+
+  /** Cancels and waits until the job ended: its writers must not write into the temporary folder after the test. */
+  private static void cancel(ClusterClient<?> client, JobID job) throws Exception {
+    client.cancel(job).get();
+    client.requestJobResult(job).get(60, TimeUnit.SECONDS);
   }
 
   private static long version(String table) {
