@@ -19,12 +19,10 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,10 +76,7 @@ class RollbackITCase {
 
     // The rollback: the older savepoint again.
     JobID refused = start(client, config, older, true);
-    JobResult result = client.requestJobResult(refused).get(60, java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(result.getApplicationStatus().name()).isEqualTo("FAILED");
-    String failure = ExceptionUtils.stringifyException(
-        result.getSerializedThrowable().get().deserializeError(getClass().getClassLoader()));
+    String failure = TestClusters.failureOf(client, refused);
     assertThat(failure)
         .contains(SlotAheadOfStateException.class.getName())
         .contains("Restored state is older than replication slot rollback_slot")

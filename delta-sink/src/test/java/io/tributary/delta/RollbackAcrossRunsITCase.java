@@ -17,11 +17,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +56,7 @@ class RollbackAcrossRunsITCase {
 
     // The rollback to the update's snapshot: refused, and nothing committed.
     JobID rollback = start(client, table, update, Map.of());
-    JobResult result = client.requestJobResult(rollback).get(60, TimeUnit.SECONDS);
-    assertThat(result.getApplicationStatus().name()).isEqualTo("FAILED");
-    String failure = ExceptionUtils.stringifyException(
-        result.getSerializedThrowable().get().deserializeError(getClass().getClassLoader()));
+    String failure = TestClusters.failureOf(client, rollback);
     assertThat(failure)
         .contains(OlderCheckpointRestoredException.class.getName())
         .contains("of a later run restored from this job's state")

@@ -42,4 +42,19 @@ public final class TestClusters {
     c.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
     return miniCluster(slots, c);
   }
+
+  /**
+   * Waits up to a minute for {@code job} to end, checks that it FAILED, and returns its failure
+   * with every cause as text.
+   */
+  public static String failureOf(org.apache.flink.client.program.ClusterClient<?> client,
+      org.apache.flink.api.common.JobID job) throws Exception {
+    org.apache.flink.runtime.jobmaster.JobResult result =
+        client.requestJobResult(job).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    if (!"FAILED".equals(result.getApplicationStatus().name())) {
+      throw new AssertionError("job " + job + " ended " + result.getApplicationStatus() + ", expected FAILED");
+    }
+    return org.apache.flink.util.ExceptionUtils.stringifyException(
+        result.getSerializedThrowable().get().deserializeError(TestClusters.class.getClassLoader()));
+  }
 }
