@@ -49,9 +49,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * S3 server; producers write the whole time.
  *
  * <ol>
- *   <li>{@link #restoreCycle}: cdc-job with its tables on local disk and on S3, events-job on S3
- *       (three jobs at once; the events-job on local disk is the MiniCluster tests' and the local
- *       platform's case): stop with a savepoint, restore into the same running cluster, a task
+ *   <li>{@link #restoreCycle}: cdc-job and events-job, each with its tables on local disk and on S3
+ *       (four jobs at once): stop with a savepoint, restore into the same running cluster, a task
  *       failure (the cdc-job's replication connection is terminated in PostgreSQL), stop with a
  *       savepoint again, a new cluster on fresh JVMs, restore, catch up, stop; then every change and
  *       every event must be in the tables exactly once, row by row against the sources.
@@ -66,7 +65,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterITCase {
-  static final int RESUBMISSIONS = 7;
+  static final int RESUBMISSIONS = 10;
   static final double MAX_METASPACE_GROWTH_MB = 5.0;
   /** Thread kinds of Flink's runtime pools (bounded by its configuration, created on demand). */
   private static final java.util.regex.Pattern FLINK_POOLS = java.util.regex.Pattern.compile(
@@ -139,6 +138,7 @@ class FlinkClusterITCase {
     List<Deployment> all = List.of(
         cdcJob("cdc-job local", HOME.resolve("lake-local").toString(), Map.of(), "cluster_local"),
         cdcJob("cdc-job s3", S3.uri("lake"), S3.hadoopConf(), "cluster_s3"),
+        eventsJob("events-job local", HOME.resolve("lake-local").toString(), Map.of()),
         eventsJob("events-job s3", S3.uri("lake"), S3.hadoopConf()));
     List<Deployment> cdc = of(all, Deployment.Jar.CDC);
     List<Deployment> eventJobs = of(all, Deployment.Jar.EVENTS);

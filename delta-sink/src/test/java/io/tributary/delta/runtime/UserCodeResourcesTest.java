@@ -156,7 +156,7 @@ class UserCodeResourcesTest {
     WeakReference<Class<?>> release = new WeakReference<>(resources);
     resources = null;
     WeakReference<ClassLoader> ref = job.release(false);
-    assertThat(ChildFirstJob.collected(ref)).as("class loader collected although not released").isFalse();
+    assertThat(ChildFirstJob.collected(ref, 10)).as("class loader collected although not released").isFalse();
     release.get().getMethod("release", ClassLoader.class).invoke(null, ref.get());
   }
 

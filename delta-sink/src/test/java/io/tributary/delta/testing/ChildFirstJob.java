@@ -191,7 +191,16 @@ public final class ChildFirstJob {
 
   /** Collects garbage until {@code ref} clears or about ten seconds passed; whether it cleared. */
   public static boolean collected(WeakReference<?> ref) throws InterruptedException {
-    for (int i = 0; i < 50 && ref.get() != null; i++) {
+    return collected(ref, 50);
+  }
+
+  /**
+   * Collects garbage until {@code ref} clears or {@code gcs} full collections (200 ms apart)
+   * passed; whether it cleared. An unreachable class loader goes at the first full GC, so a few
+   * suffice to show that one is held.
+   */
+  public static boolean collected(WeakReference<?> ref, int gcs) throws InterruptedException {
+    for (int i = 0; i < gcs && ref.get() != null; i++) {
       System.gc();
       Thread.sleep(200);
     }
