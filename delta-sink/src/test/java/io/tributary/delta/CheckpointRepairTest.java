@@ -65,8 +65,12 @@ class CheckpointRepairTest {
     assertThat(Files.readAllBytes(checkpoint)).isEqualTo(before);
     assertThat(dir.resolve("_delta_log/_last_checkpoint")).exists();
 
+    committer.close();
+
     FaultyFileSystem.reset(); // the store recovers: the retry commits
-    assertThat(new DeltaCommitter(sink.config(), new CapturingMetricGroup()).commit(next)).isTrue();
+    DeltaCommitter retry = new DeltaCommitter(sink.config(), new CapturingMetricGroup());
+    assertThat(retry.commit(next)).isTrue();
+    retry.close();
     assertThat(DeltaTestTables.readAll(dir.toString(), Collections.emptyMap())).hasSize(30);
   }
 
@@ -86,6 +90,7 @@ class CheckpointRepairTest {
         .satisfies(e -> assertThat(e.getClass().getSimpleName()).isEqualTo("CorruptCheckpointException"))
         .hasMessageContaining("00000000000000000002.checkpoint.parquet")
         .hasMessageContaining("Nothing was deleted");
+    committer.close();
     assertThat(checkpoint).as("the only record of versions 0..2 is kept for an operator").exists();
   }
 
@@ -102,6 +107,7 @@ class CheckpointRepairTest {
     assertThat(committer.commit(new DeltaCommittable("c", "run-a", 2, Collections.emptyList())))
         .as("the replay is still recognized").isFalse();
     assertThat(committer.commit(new DeltaCommittable("c", "run-a", 3, SinkParts.writeEvents(sink, 20, 30)))).isTrue();
+    committer.close();
     assertThat(Files.exists(checkpoint) && Files.size(checkpoint) == full.length / 2).as("corrupt file gone").isFalse();
     assertThat(DeltaTestTables.readAll(dir.toString(), Collections.emptyMap())).hasSize(30);
   }

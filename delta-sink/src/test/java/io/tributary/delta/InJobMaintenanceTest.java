@@ -86,14 +86,14 @@ class InJobMaintenanceTest {
     for (int i = 0; i < 3; i++) {
       committer.commit(new DeltaCommittable("m", "job", i + 1, SinkParts.writeEvents(sink, i * 10L, (i + 1) * 10L)));
     }
-    assertThat(maintenanceThreads()).isNotEmpty();
+    assertThat(maintenanceThreads(table)).isNotEmpty();
     committer.close();
     // The pool has terminated when close() returns; its worker thread ends right after.
     long deadline = System.currentTimeMillis() + 5_000;
-    while (!maintenanceThreads().isEmpty() && System.currentTimeMillis() < deadline) {
+    while (!maintenanceThreads(table).isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(maintenanceThreads()).isEmpty();
+    assertThat(maintenanceThreads(table)).isEmpty();
   }
 
   @Test
@@ -134,9 +134,11 @@ class InJobMaintenanceTest {
         .isInstanceOf(IllegalConfigurationException.class).hasMessageContaining("must not exceed the target size");
   }
 
-  private static List<Thread> maintenanceThreads() {
+  /** This table's maintenance threads only: other test classes in the JVM have their own. */
+  private static List<Thread> maintenanceThreads(String table) {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("tributary-maintenance"))
+        .filter(t -> t.isAlive() && t.getName().startsWith("tributary-maintenance")
+            && t.getName().endsWith(table))
         .collect(Collectors.toList());
   }
 
