@@ -173,6 +173,18 @@ final class GroundTruth {
     }
   }
 
+  /** A Delta table's row count from its log's file statistics, or 0 while it does not exist yet. */
+  static long rowCount(String table, Map<String, String> hadoopConf) {
+    try {
+      return DeltaTestTables.rowCount(table, hadoopConf);
+    } catch (RuntimeException e) {
+      if (String.valueOf(e).contains("TableNotFound") || String.valueOf(e.getMessage()).contains("not found")) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
   private static String operation(String op) {
     switch (op) {
       case "c":

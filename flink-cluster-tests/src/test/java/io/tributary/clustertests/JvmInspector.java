@@ -1,11 +1,8 @@
 package io.tributary.clustertests;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -13,14 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Looks into a cluster JVM with {@code jcmd}, as an operator would: full GC, metaspace in use, live
+ * Looks into a cluster JVM with {@code jcmd}'s diagnostic commands, as an operator would: full GC, metaspace in use, live
  * user-code class loaders, and the threads with their stacks.
  */
 final class JvmInspector {
@@ -162,18 +158,63 @@ final class JvmInspector {
     return out;
   }
 
+  /** JMX connections to the cluster JVMs' diagnostic commands, one per process. */
+  private static final Map<Long, javax.management.remote.JMXConnector> CONNECTIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
+
+  /**
+   * Runs a diagnostic command ({@code jcmd <pid> <command>}) through the JVM's DiagnosticCommand
+   * MBean: the attach API starts the target's local management agent once, and every later command
+   * is a JMX call, not a new {@code jcmd} JVM (each cost about half a CPU-second on two cores).
+   */
   private static String jcmd(long pid, String command) throws Exception {
-    Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(Files.exists(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
-        .redirectErrorStream(true).start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    String operation = operationName(command);
+    for (int attempt = 0; ; attempt++) {
+      javax.management.remote.JMXConnector connector = CONNECTIONS.computeIfAbsent(pid, JvmInspector::connect);
+      try {
+        Object out = connector.getMBeanServerConnection().invoke(
+            new javax.management.ObjectName(DIAGNOSTIC_COMMAND), operation, new Object[] {new String[0]},
+            new String[] {String[].class.getName()});
+        return String.valueOf(out);
+      } catch (java.io.IOException e) {
+        CONNECTIONS.remove(pid, connector); // the process restarted or the connection broke: connect again once
+        connector.close();
+        if (attempt > 0) {
+          throw new IllegalStateException("jcmd " + pid + " " + command + " failed", e);
+        }
+      }
     }
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("jcmd " + pid + " " + command + " failed:\n" + out);
+  }
+
+  /** {@code GC.class_histogram} -> {@code gcClassHistogram}: the MBean's name for a command. */
+  static String operationName(String command) {
+    StringBuilder name = new StringBuilder();
+    boolean upper = false;
+    for (char c : command.toCharArray()) {
+      if (c == '.' || c == '_') {
+        upper = true;
+      } else {
+        name.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+        upper = false;
+      }
     }
-    return out;
+    return name.toString();
+  }
+
+  private static javax.management.remote.JMXConnector connect(long pid) {
+    try {
+      com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
+      String address;
+      try {
+        address = vm.startLocalManagementAgent();
+      } finally {
+        vm.detach();
+      }
+      return javax.management.remote.JMXConnectorFactory.connect(new javax.management.remote.JMXServiceURL(address));
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot attach to JVM " + pid, e);
+    }
   }
 
   private static Set<String> classNames(Path jar) throws IOException {

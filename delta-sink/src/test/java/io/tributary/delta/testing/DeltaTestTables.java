@@ -71,6 +71,39 @@ public final class DeltaTestTables {
     return Table.forPath(engine, tablePath).getLatestSnapshot(engine);
   }
 
+  private static final java.util.regex.Pattern NUM_RECORDS = java.util.regex.Pattern.compile("\"numRecords\":(\\d+)");
+
+  /**
+   * Rows of the latest snapshot, summed from the {@code numRecords} statistics of its add actions:
+   * reads the log only, no data file (cheap enough to poll). Fails on a file without statistics
+   * (every file the sink writes has them).
+   */
+  public static long rowCount(String tablePath, Map<String, String> hadoopConf) {
+    Engine engine = engine(hadoopConf);
+    Scan scan = Table.forPath(engine, tablePath).getLatestSnapshot(engine).getScanBuilder().build();
+    long rows = 0;
+    try (CloseableIterator<FilteredColumnarBatch> files =
+        ((io.delta.kernel.internal.ScanImpl) scan).getScanFiles(engine, true)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            Row add = fileRows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            String stats = add.isNullAt(InternalScanFileUtils.ADD_FILE_STATS_ORDINAL)
+                ? null : add.getString(InternalScanFileUtils.ADD_FILE_STATS_ORDINAL);
+            java.util.regex.Matcher m = NUM_RECORDS.matcher(stats == null ? "" : stats);
+            if (!m.find()) {
+              throw new IllegalStateException("No numRecords in the statistics of a file of " + tablePath + ": " + stats);
+            }
+            rows += Long.parseLong(m.group(1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
   /** Every row of the latest snapshot, column name to value. */
   public static List<Map<String, Object>> readAll(String tablePath, Map<String, String> hadoopConf) {
     Engine engine = engine(hadoopConf);
