@@ -1,7 +1,8 @@
-"""A stand-in for boto3 in SnapshotRetentionScriptTest: the Managed Flink control plane cannot run here.
+"""A stand-in for boto3 in SnapshotRetentionScriptTest and RdsCaBundleScriptTest: the AWS APIs cannot run here.
 
-Serves the snapshots in the JSON file FAKE_SNAPSHOTS ({application: [summary, ...]}) in pages of the
+kinesisanalyticsv2 serves the snapshots in the JSON file FAKE_SNAPSHOTS ({application: [summary, ...]}) in pages of the
 requested size, and appends every deletion to FAKE_DELETED as "application/snapshot".
+s3 writes each put_object body to FAKE_S3_DIR/<bucket>/<key>, or raises FAKE_S3_ERROR when that is set.
 """
 import json
 import os
@@ -29,7 +30,20 @@ class _KinesisAnalyticsV2:
             f.write(ApplicationName + "/" + SnapshotName + "\n")
 
 
+class _S3:
+    def put_object(self, Bucket, Key, Body, **kwargs):
+        if os.environ.get("FAKE_S3_ERROR"):
+            raise PermissionError(os.environ["FAKE_S3_ERROR"])
+        path = os.path.join(os.environ["FAKE_S3_DIR"], Bucket, Key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(Body)
+        return {"ETag": "fake"}
+
+
 def client(service):
-    if service != "kinesisanalyticsv2":
-        raise ValueError("unexpected service " + service)
-    return _KinesisAnalyticsV2()
+    if service == "kinesisanalyticsv2":
+        return _KinesisAnalyticsV2()
+    if service == "s3":
+        return _S3()
+    raise ValueError("unexpected service " + service)
