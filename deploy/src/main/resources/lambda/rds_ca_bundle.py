@@ -2,8 +2,10 @@
 
 On Create and Update it downloads the PEM bundle at the resource property Url, checks that it holds
 only certificates (at least one), and writes it to s3://Bucket/Key, which the cdc-job names as
-postgres.sslrootcert (sslmode verify-full). Delete leaves the object alone: the application that
-reads it is deleted first, and a bundle holds only public CA certificates. Every invocation answers
+postgres.sslrootcert (sslmode verify-full). Delete removes every version of that one object (so a
+stack without retained data can delete its versioned bucket) and nothing else; CloudFormation
+deletes the application that reads it first, and sends Delete for a replaced resource only after the
+application names the new one. Every invocation answers
 CloudFormation through the ResponseURL (SUCCESS or FAILED with the reason), also when it fails, so a
 stack never waits for the custom resource timeout.
 """
@@ -56,6 +58,23 @@ def download(url):
     return body
 
 
+def delete_versions(bucket, key):
+    """Deletes every version and delete marker of exactly bucket/key; returns how many."""
+    s3 = boto3.client("s3")
+    deleted = 0
+    request = {"Bucket": bucket, "Prefix": key}
+    while True:
+        page = s3.list_object_versions(**request)
+        for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            if v["Key"] == key:  # the prefix also matches longer keys
+                s3.delete_object(Bucket=bucket, Key=key, VersionId=v["VersionId"])
+                deleted += 1
+        if not page.get("IsTruncated"):
+            return deleted
+        request["KeyMarker"] = page["NextKeyMarker"]
+        request["VersionIdMarker"] = page["NextVersionIdMarker"]
+
+
 def respond(event, context, status, reason, physical_id, data):
     """The cfn-response protocol: a PUT of the result to the pre-signed ResponseURL."""
     body = json.dumps({
@@ -81,8 +100,12 @@ def handler(event, context):
     physical_id = event.get("PhysicalResourceId") or location
     try:
         if event["RequestType"] == "Delete":
-            print("Delete: " + physical_id + " is left in place")
-            respond(event, context, "SUCCESS", "nothing to delete", physical_id, {})
+            if physical_id == location:
+                count = delete_versions(props["Bucket"], props["Key"])
+                print(f"Delete: {count} versions of {location} deleted")
+            else:  # not an object this resource wrote: leave it alone
+                print(f"Delete: {physical_id} is not {location}, nothing deleted")
+            respond(event, context, "SUCCESS", "deleted", physical_id, {})
             return
         bundle = download(props["Url"])
         count = certificates(bundle)

@@ -2,7 +2,8 @@
 
 kinesisanalyticsv2 serves the snapshots in the JSON file FAKE_SNAPSHOTS ({application: [summary, ...]}) in pages of the
 requested size, and appends every deletion to FAKE_DELETED as "application/snapshot".
-s3 writes each put_object body to FAKE_S3_DIR/<bucket>/<key>, or raises FAKE_S3_ERROR when that is set.
+s3 writes each put_object body to FAKE_S3_DIR/<bucket>/<key>, or raises FAKE_S3_ERROR when that is set;
+an object there has one version, "v1" (list_object_versions pages one entry at a time), which delete_object removes.
 """
 import json
 import os
@@ -39,6 +40,28 @@ class _S3:
         with open(path, "wb") as f:
             f.write(Body)
         return {"ETag": "fake"}
+
+    def list_object_versions(self, Bucket, Prefix, KeyMarker=None, VersionIdMarker=None):
+        root = os.path.join(os.environ["FAKE_S3_DIR"], Bucket)
+        keys = []
+        for directory, _, files in os.walk(root):
+            for name in files:
+                key = os.path.relpath(os.path.join(directory, name), root)
+                if key.startswith(Prefix):
+                    keys.append(key)
+        keys.sort()
+        # Like S3, the page starts after the marker, which need not exist any more.
+        start = len([k for k in keys if KeyMarker and k <= KeyMarker])
+        page = keys[start:start + 1]
+        response = {"Versions": [{"Key": k, "VersionId": "v1"} for k in page], "DeleteMarkers": []}
+        if start + 1 < len(keys):
+            response.update(IsTruncated=True, NextKeyMarker=page[-1], NextVersionIdMarker="v1")
+        return response
+
+    def delete_object(self, Bucket, Key, VersionId):
+        os.remove(os.path.join(os.environ["FAKE_S3_DIR"], Bucket, Key))
+        with open(os.path.join(os.environ["FAKE_S3_DIR"], "deleted.txt"), "a") as f:
+            f.write(Bucket + "/" + Key + "@" + VersionId + "\n")
 
 
 def client(service):

@@ -840,8 +840,9 @@ public final class TributaryStack extends Stack {
    * The custom resource that puts the RDS CA bundle ({@link PostgresTlsSetting#RDS_BUNDLE_URL}) at
    * {@link PostgresTlsSetting#RDS_BUNDLE_KEY} in the artifacts bucket on every create and update
    * of its properties, after checking that it holds only certificates (otherwise the deployment
-   * fails with the reason). Its attribute {@code Location} is the bundle's {@code s3://} URI. Its
-   * code: {@code lambda/rds_ca_bundle.py}; the function may only put that one object.
+   * fails with the reason); on delete it removes that object's versions. Its attribute {@code
+   * Location} is the bundle's {@code s3://} URI. Its code: {@code lambda/rds_ca_bundle.py}; the
+   * function may only put and delete that one object.
    */
   private software.amazon.awscdk.CustomResource rdsCaBundle() {
     String key = PostgresTlsSetting.RDS_BUNDLE_KEY;
@@ -850,7 +851,14 @@ public final class TributaryStack extends Stack {
         "Puts the RDS CA bundle where the Tributary cdc-job reads it (CloudFormation custom resource)",
         "Writes the RDS CA bundle of the Tributary " + config.name() + " cdc-job into the artifacts bucket",
         "lambda/rds_ca_bundle.py", 120, null,
-        role -> role.addToPolicy(allow(List.of("s3:PutObject"), List.of(artifactsBucket.arnForObjects(key)))));
+        role -> {
+          role.addToPolicy(allow(List.of("s3:PutObject", "s3:DeleteObjectVersion"),
+              List.of(artifactsBucket.arnForObjects(key))));
+          // Delete removes the object's versions, so a stack without retained data can delete the bucket.
+          role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+              .actions(List.of("s3:ListBucketVersions")).resources(List.of(artifactsBucket.getBucketArn()))
+              .conditions(Map.of("StringEquals", Map.of("s3:prefix", key))).build());
+        });
     return software.amazon.awscdk.CustomResource.Builder.create(this, "RdsCaBundle")
         .serviceToken(function.getAttrArn())
         .resourceType("Custom::RdsCaBundle")

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The RDS CA bundle custom resource's code ({@code lambda/rds_ca_bundle.py}) run by Python against
  * a local HTTP server (serving the bundle and receiving CloudFormation's response on the
  * ResponseURL) and a stand-in for boto3's S3 client: it writes a bundle of certificates to the
- * configured key, refuses anything else loudly, and answers CloudFormation exactly once on every
- * path, failures included, so a stack never waits for the custom resource timeout.
+ * configured key, refuses anything else loudly, deletes only that key's versions, and answers
+ * CloudFormation exactly once on every path, failures included, so a stack never waits for the
+ * custom resource timeout.
  */
 class RdsCaBundleScriptTest {
   @TempDir Path tmp;
@@ -127,13 +128,35 @@ class RdsCaBundleScriptTest {
   }
 
   @Test
-  void deleteTouchesNothingAndAnswersSuccess() throws Exception {
-    bundleBody = pem(1);
-    JsonNode response = run("Delete", Map.of());
+  void deleteRemovesExactlyTheBundleAndAnswersSuccess() throws Exception {
+    Path bucket = tmp.resolve("s3").resolve("artifacts-b");
+    Path longerKey = bucket.resolve("certs/rds-global-bundle.pem.bak");
+    Path jar = bucket.resolve("jars/tributary-cdc-job.jar");
+    for (Path p : List.of(written(), longerKey, jar)) {
+      Files.createDirectories(p.getParent());
+      Files.write(p, pem(1));
+    }
+    JsonNode response = run("Delete", Map.of(), "s3://artifacts-b/certs/rds-global-bundle.pem");
+    assertThat(response.path("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(response.path("PhysicalResourceId").asText()).isEqualTo("s3://artifacts-b/certs/rds-global-bundle.pem");
+    assertThat(written()).doesNotExist();
+    assertThat(longerKey).exists();
+    assertThat(jar).exists();
+    assertThat(Files.readAllLines(tmp.resolve("s3").resolve("deleted.txt")))
+        .containsExactly("artifacts-b/certs/rds-global-bundle.pem@v1");
+    assertThat(downloads.get()).isZero();
+  }
+
+  @Test
+  void deleteOfAnObjectThisResourceDidNotWriteTouchesNothing() throws Exception {
+    Files.createDirectories(written().getParent());
+    Files.write(written(), pem(1));
+    JsonNode response = run("Delete", Map.of(), "s3://artifacts-b/certs/old.pem");
     assertThat(response.path("Status").asText()).isEqualTo("SUCCESS");
     assertThat(response.path("PhysicalResourceId").asText()).isEqualTo("s3://artifacts-b/certs/old.pem");
+    assertThat(written()).exists();
+    assertThat(tmp.resolve("s3").resolve("deleted.txt")).doesNotExist();
     assertThat(downloads.get()).isZero();
-    assertThat(written()).doesNotExist();
   }
 
   private Path written() {
@@ -142,6 +165,11 @@ class RdsCaBundleScriptTest {
 
   /** Runs the handler on one event; returns the one response CloudFormation received. */
   private JsonNode run(String requestType, Map<String, String> env) throws Exception {
+    return run(requestType, env, requestType.equals("Create") ? null : "s3://artifacts-b/certs/rds-global-bundle.pem");
+  }
+
+  /** As above, with the physical id CloudFormation sends (none on Create). */
+  private JsonNode run(String requestType, Map<String, String> env, String physicalId) throws Exception {
     Path code = tmp.resolve("code");
     Files.createDirectories(code);
     copy("lambda/rds_ca_bundle.py", code.resolve("rds_ca_bundle.py"));
@@ -154,9 +182,8 @@ class RdsCaBundleScriptTest {
     event.put("RequestId", "req-" + requestType);
     event.put("LogicalResourceId", "RdsCaBundle");
     event.put("ResourceType", "Custom::RdsCaBundle");
-    if (!requestType.equals("Create")) {
-      event.put("PhysicalResourceId", requestType.equals("Delete") ? "s3://artifacts-b/certs/old.pem"
-          : "s3://artifacts-b/certs/rds-global-bundle.pem");
+    if (physicalId != null) {
+      event.put("PhysicalResourceId", physicalId);
     }
     event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:eu-west-1:111122223333:function:f",
         "Url", base + "/global/global-bundle.pem", "Bucket", "artifacts-b", "Key", "certs/rds-global-bundle.pem"));

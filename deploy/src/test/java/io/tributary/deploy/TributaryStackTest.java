@@ -621,8 +621,11 @@ class TributaryStackTest {
       String logStreams = "arn:<Ref:AWS::Partition>:logs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:log-group:<Ref:"
           + resources(t, "AWS::Logs::LogGroup").keySet().stream()
               .filter(id -> id.startsWith("RdsCaBundleWriterLogGroup")).findFirst().orElseThrow() + ">:log-stream:*";
+      String bucketArn = bundleArn.substring(0, bundleArn.indexOf('/'));
       assertThat(grants(t, "RdsCaBundleWriterRole")).as(env).containsExactlyInAnyOrder(
-          "s3:PutObject on " + bundleArn, "logs:CreateLogStream on " + logStreams, "logs:PutLogEvents on " + logStreams);
+          "s3:PutObject on " + bundleArn, "s3:DeleteObjectVersion on " + bundleArn,
+          "s3:ListBucketVersions on " + bucketArn + " if {\"StringEquals\":{\"s3:prefix\":\"certs/rds-global-bundle.pem\"}}",
+          "logs:CreateLogStream on " + logStreams, "logs:PutLogEvents on " + logStreams);
       // The cdc-job may read the bundle and nothing else of the artifacts bucket; the events-job not even that.
       assertThat(grants(t, "CdcJobRole")).as(env).contains("s3:GetObject on " + bundleArn)
           .noneMatch(g -> g.contains("ArtifactsBucket") && !g.equals("s3:GetObject on " + bundleArn));
@@ -667,7 +670,8 @@ class TributaryStackTest {
       for (JsonNode st : list(policy.getValue().path("Properties").path("PolicyDocument").path("Statement"))) {
         for (JsonNode action : list(st.path("Action"))) {
           for (JsonNode resource : list(st.path("Resource"))) {
-            grants.add(action.asText() + " on " + render(resource));
+            grants.add(action.asText() + " on " + render(resource)
+                + (st.has("Condition") ? " if " + st.path("Condition") : ""));
           }
         }
       }
@@ -713,6 +717,7 @@ class TributaryStackTest {
       "glue:BatchDeletePartition", "glue:BatchUpdatePartition",
       "kinesisanalytics:CreateApplicationSnapshot", "kinesisanalytics:ListApplicationSnapshots",
       "kinesisanalytics:DeleteApplicationSnapshot", "lambda:InvokeFunction",
+      "s3:ListBucketVersions", "s3:DeleteObjectVersion",
       "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
