@@ -75,6 +75,19 @@ def delete_versions(bucket, key):
         request["VersionIdMarker"] = page["NextVersionIdMarker"]
 
 
+def delete(physical_id, location, props):
+    """Removes the object this resource wrote; never fails, so it cannot block a stack's deletion."""
+    if physical_id != location:  # not an object this resource wrote: leave it alone
+        reason = f"{physical_id} is not {location}, nothing deleted"
+    else:
+        try:
+            reason = f"{delete_versions(props['Bucket'], props['Key'])} versions of {location} deleted"
+        except Exception as e:  # noqa: BLE001 - the bucket's own deletion then reports what is left
+            reason = f"{location} left in place: {type(e).__name__}: {e}"
+    print("Delete: " + reason)
+    return reason
+
+
 def respond(event, context, status, reason, physical_id, data):
     """The cfn-response protocol: a PUT of the result to the pre-signed ResponseURL."""
     body = json.dumps({
@@ -96,16 +109,11 @@ def respond(event, context, status, reason, physical_id, data):
 def handler(event, context):
     props = event.get("ResourceProperties", {})
     location = "s3://" + str(props.get("Bucket")) + "/" + str(props.get("Key"))
-    # A failed Create keeps this id, so the Delete of its rollback names the same (untouched) object.
+    # A failed Create answers with this id too, so the Delete of its rollback names this object.
     physical_id = event.get("PhysicalResourceId") or location
     try:
         if event["RequestType"] == "Delete":
-            if physical_id == location:
-                count = delete_versions(props["Bucket"], props["Key"])
-                print(f"Delete: {count} versions of {location} deleted")
-            else:  # not an object this resource wrote: leave it alone
-                print(f"Delete: {physical_id} is not {location}, nothing deleted")
-            respond(event, context, "SUCCESS", "deleted", physical_id, {})
+            respond(event, context, "SUCCESS", delete(physical_id, location, props), physical_id, {})
             return
         bundle = download(props["Url"])
         count = certificates(bundle)

@@ -2,7 +2,8 @@
 
 kinesisanalyticsv2 serves the snapshots in the JSON file FAKE_SNAPSHOTS ({application: [summary, ...]}) in pages of the
 requested size, and appends every deletion to FAKE_DELETED as "application/snapshot".
-s3 writes each put_object body to FAKE_S3_DIR/<bucket>/<key>, or raises FAKE_S3_ERROR when that is set;
+s3 writes each put_object body to FAKE_S3_DIR/<bucket>/<key> (put_object and list_object_versions raise
+FAKE_S3_ERROR when that is set);
 an object there has one version, "v1" (list_object_versions pages one entry at a time), which delete_object removes.
 """
 import json
@@ -42,6 +43,8 @@ class _S3:
         return {"ETag": "fake"}
 
     def list_object_versions(self, Bucket, Prefix, KeyMarker=None, VersionIdMarker=None):
+        if os.environ.get("FAKE_S3_ERROR"):
+            raise PermissionError(os.environ["FAKE_S3_ERROR"])
         root = os.path.join(os.environ["FAKE_S3_DIR"], Bucket)
         keys = []
         for directory, _, files in os.walk(root):

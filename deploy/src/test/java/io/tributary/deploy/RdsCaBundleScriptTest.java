@@ -148,6 +148,17 @@ class RdsCaBundleScriptTest {
   }
 
   @Test
+  void aFailedDeleteStillAnswersSuccessSoTheStackDeletionGoesOn() throws Exception {
+    Files.createDirectories(written().getParent());
+    Files.write(written(), pem(1));
+    JsonNode response = run("Delete", Map.of("FAKE_S3_ERROR", "AccessDenied on ListBucketVersions"),
+        "s3://artifacts-b/certs/rds-global-bundle.pem");
+    assertThat(response.path("Status").asText()).isEqualTo("SUCCESS");
+    assertThat(response.path("Reason").asText()).contains("left in place").contains("AccessDenied");
+    assertThat(written()).exists();
+  }
+
+  @Test
   void deleteOfAnObjectThisResourceDidNotWriteTouchesNothing() throws Exception {
     Files.createDirectories(written().getParent());
     Files.write(written(), pem(1));
