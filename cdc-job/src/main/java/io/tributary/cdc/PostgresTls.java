@@ -18,8 +18,8 @@ import java.util.Properties;
  * The TLS settings of the job's PostgreSQL sessions: the plain JDBC connections ({@link
  * ReplicationAdmin#connect}) and Debezium's replication and query connections ({@link
  * DebeziumSettings}) use the same {@code sslmode} and CA bundle. pgjdbc reads the bundle from a
- * local file, so a bundle given as {@code classpath:} or a Hadoop URI (e.g. {@code s3://}) is
- * copied to {@code java.io.tmpdir} first, under a name derived from its content (so concurrent
+ * local file, so a bundle given as {@code classpath:} or a Hadoop URI (e.g. {@code s3://}, read
+ * through S3A like {@code s3a://}) is copied to {@code java.io.tmpdir} first, under a name derived from its content (so concurrent
  * tasks and restarts share one file and never see a partial one).
  */
 final class PostgresTls {
@@ -66,7 +66,7 @@ final class PostgresTls {
       int colon = location.indexOf(':');
       boolean uri = colon > 1 && location.startsWith("//", colon + 1);
       if (uri && !location.startsWith("file:")) {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(hadoopUri(location));
         try (InputStream in = path.getFileSystem(hadoopConfiguration(config)).open(path)) {
           return materialize(in.readAllBytes());
         }
@@ -79,6 +79,14 @@ final class PostgresTls {
     } catch (IOException e) {
       throw new UncheckedIOException(key + "=" + location + ": cannot read the CA bundle: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Hadoop has no file system for {@code s3://} (only S3A's {@code s3a://}); like the lake path
+   * (DeltaSinkConfig), an {@code s3://} bundle is read through S3A.
+   */
+  static String hadoopUri(String location) {
+    return location.startsWith("s3://") ? "s3a://" + location.substring("s3://".length()) : location;
   }
 
   private static org.apache.hadoop.conf.Configuration hadoopConfiguration(CdcJobConfig config) {

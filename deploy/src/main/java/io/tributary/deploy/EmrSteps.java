@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * {@code --cdc-savepoint s3://...}. {@code --release} (the cluster's release label) must be
  * emr-7.13.0 or later; {@code --zookeeper-quorum host:2181,...} turns on ZooKeeper HA (the
  * cluster must run ZooKeeper), else a failed JobManager fails the application.
+ *
+ * <p>TLS to PostgreSQL: {@code --postgres-sslrootcert <bundle>} (e.g. the RDS CA bundle the stack
+ * puts at {@code s3://<artifacts bucket>/certs/rds-global-bundle.pem}, read with the instance
+ * profile, or a local path a bootstrap action filled) adds {@code postgres.sslmode verify-full}
+ * (or {@code --postgres-sslmode}) and {@code postgres.sslrootcert}. Without it the cdc-job keeps
+ * its default {@code prefer}, which verifies nothing.
  */
 public final class EmrSteps {
 
@@ -44,7 +50,8 @@ public final class EmrSteps {
       String environment, String region, String artifactsBucket, String lakeBucket, String stream,
       String postgresHost, String postgresDatabase, String postgresUser, String postgresSecretId,
       String cdcTables, String version, int eventsParallelism, int cdcParallelism,
-      String eventsSavepoint, String cdcSavepoint, String emrRelease, String zookeeperQuorum) {}
+      String eventsSavepoint, String cdcSavepoint, String emrRelease, String zookeeperQuorum,
+      String postgresSslMode, String postgresSslRootCert) {}
 
   private EmrSteps() {}
 
@@ -56,7 +63,7 @@ public final class EmrSteps {
     events.put("events.parallelism", Integer.toString(s.eventsParallelism()));
     Map<String, String> cdc = JobProperties.flatten(JobProperties.cdc(new JobProperties.CdcInputs(
         s.postgresHost(), "5432", s.postgresDatabase(), s.postgresUser(), s.postgresSecretId(), s.region(),
-        s.cdcTables(), lakePath, s.cdcParallelism())));
+        s.cdcTables(), lakePath, s.cdcParallelism(), s.postgresSslMode(), s.postgresSslRootCert())));
     List<Map<String, Object>> steps = new ArrayList<>();
     steps.add(step(s, "events-job", "io.tributary.eventsjob.EventsJob", s.eventsParallelism(), events,
         s.eventsSavepoint()));
@@ -175,6 +182,8 @@ public final class EmrSteps {
     o.put("cdc-savepoint", "");
     o.put("release", null);
     o.put("zookeeper-quorum", "");
+    o.put("postgres-sslmode", "");
+    o.put("postgres-sslrootcert", "");
     for (int i = 0; i < argv.length; i += 2) {
       String name = argv[i].startsWith("--") ? argv[i].substring(2) : argv[i];
       if (!o.containsKey(name) || i + 1 >= argv.length) {
@@ -198,7 +207,30 @@ public final class EmrSteps {
         o.get("stream"), o.get("postgres-host"), o.get("postgres-database"), o.get("postgres-user"),
         o.get("postgres-secret-id"), o.get("cdc-tables"), o.get("version"),
         Integer.parseInt(o.get("events-parallelism")), Integer.parseInt(o.get("cdc-parallelism")),
-        o.get("events-savepoint"), o.get("cdc-savepoint"), checkRelease(o.get("release")), o.get("zookeeper-quorum"));
+        o.get("events-savepoint"), o.get("cdc-savepoint"), checkRelease(o.get("release")), o.get("zookeeper-quorum"),
+        sslMode(o.get("postgres-sslmode"), o.get("postgres-sslrootcert")), o.get("postgres-sslrootcert").trim());
+  }
+
+  /**
+   * The cdc-job's {@code postgres.sslmode}: as given, {@code verify-full} when only a bundle is
+   * given, else empty (the job's default). Rejects what the job would reject at start.
+   */
+  static String sslMode(String mode, String rootCert) {
+    String m = mode.trim();
+    boolean hasBundle = !rootCert.trim().isEmpty();
+    if (m.isEmpty()) {
+      return hasBundle ? "verify-full" : "";
+    }
+    if (!PostgresTlsSetting.SSL_MODES.contains(m)) {
+      throw new IllegalArgumentException("--postgres-sslmode must be one of " + PostgresTlsSetting.SSL_MODES
+          + ", was '" + mode + "'");
+    }
+    if (m.startsWith("verify-") != hasBundle) {
+      throw new IllegalArgumentException(hasBundle
+          ? "--postgres-sslrootcert is only used with --postgres-sslmode verify-ca or verify-full, not " + m
+          : "--postgres-sslmode " + m + " needs --postgres-sslrootcert (the CA bundle, for RDS the RDS CA bundle)");
+    }
+    return m;
   }
 
   /**

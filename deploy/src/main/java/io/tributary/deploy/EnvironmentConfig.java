@@ -60,7 +60,14 @@ public final class EnvironmentConfig {
           + name + "'; CLI: -c " + name + ".postgres.host=<host>), or leave the key out to pass the "
           + "CloudFormation parameter PostgresHost at deploy time");
     }
-    return new EnvironmentConfig(name, values);
+    EnvironmentConfig config = new EnvironmentConfig(name, values);
+    config.postgresTls(); // fails at synth, naming the key, rather than when the cdc-job starts
+    return config;
+  }
+
+  /** The cdc-job's TLS to PostgreSQL ({@code postgres.sslmode}, {@code postgres.sslrootcert}), validated. */
+  public PostgresTlsSetting postgresTls() {
+    return PostgresTlsSetting.of(name, get("postgres.sslmode"), get("postgres.sslrootcert"));
   }
 
   public String name() {

@@ -20,10 +20,14 @@ public final class JobProperties {
   /** Inputs that differ per deployment target; values may be CDK tokens. */
   public record EventsInputs(String streamName, String region, String lakePath) {}
 
-  /** Inputs of the CDC job; values may be CDK tokens. */
+  /**
+   * Inputs of the CDC job; values may be CDK tokens. {@code sslMode} and {@code sslRootCert}
+   * ({@code postgres.sslmode}, {@code postgres.sslrootcert}) are left out when empty (the job's
+   * default is {@code prefer}, which verifies nothing).
+   */
   public record CdcInputs(
       String host, String port, String database, String user, String passwordSecretId,
-      String region, String tables, String lakePath, int parallelism) {}
+      String region, String tables, String lakePath, int parallelism, String sslMode, String sslRootCert) {}
 
   /** Property groups of the events job (group id to key/value). */
   public static Map<String, Map<String, String>> events(EventsInputs in) {
@@ -55,6 +59,12 @@ public final class JobProperties {
     postgres.put("password.secret-id", in.passwordSecretId());
     postgres.put("password.secret-region", in.region());
     postgres.put("password.secret-field", "password");
+    if (!in.sslMode().isEmpty()) {
+      postgres.put("sslmode", in.sslMode());
+    }
+    if (!in.sslRootCert().isEmpty()) {
+      postgres.put("sslrootcert", in.sslRootCert());
+    }
     groups.put("postgres", postgres);
     Map<String, String> cdc = new LinkedHashMap<>();
     cdc.put("tables", in.tables());

@@ -304,15 +304,32 @@ public final class TributaryStack extends Stack {
               List.of(webEvents.getStreamArn())));
           role.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
         });
+    // TLS to PostgreSQL: by default verify-full with the RDS CA bundle, fetched at deploy time. The
+    // application names the bundle through the custom resource's attribute, so it is created (and
+    // updated) only after the bundle is in place.
+    PostgresTlsSetting tls = config.postgresTls();
+    String sslRootCert = tls.sslRootCert();
+    String bundleObjectArn = null;
+    if (tls.fetchesRdsBundle()) {
+      sslRootCert = rdsCaBundle().getAttString("Location");
+      bundleObjectArn = artifactsBucket.arnForObjects(PostgresTlsSetting.RDS_BUNDLE_KEY);
+    } else if (tls.s3Object() != null) {
+      bundleObjectArn = "arn:" + getPartition() + ":s3:::" + tls.s3Object()[0] + "/" + tls.s3Object()[1];
+    }
+    String caBundleArn = bundleObjectArn;
     cdcApp = flinkApplication("CdcJob", "cdc-job", cdcJar,
         JobProperties.cdc(new JobProperties.CdcInputs(dbHost, dbPort, dbName, dbUser,
             postgresSecret.getSecretArn(), getRegion(), config.get("cdc.tables"), lakePath,
-            config.getInt("cdc.parallelism"))),
+            config.getInt("cdc.parallelism"), tls.sslMode(), sslRootCert)),
         config.getInt("cdc.parallelism"), config.getInt("cdc.parallelism-per-kpu"), false,
         vpc, cdcSg, role -> {
           role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
               List.of(postgresSecret.getSecretArn())));
           role.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
+          if (caBundleArn != null) {
+            // The CA bundle of postgres.sslrootcert: that one object, read only.
+            role.addToPolicy(allow(List.of("s3:GetObject"), List.of(caBundleArn)));
+          }
           vpcAccess(role, vpc, cdcSg);
         });
 
@@ -784,52 +801,20 @@ public final class TributaryStack extends Stack {
     if (keep < 1) {
       throw new IllegalArgumentException(config.name() + ".snapshot.retention must be at least 1, was " + keep);
     }
-    LogGroup logGroup = LogGroup.Builder.create(this, "SnapshotRetentionLogGroup")
-        .logGroupName("/aws/lambda/tributary-snapshot-retention-" + config.name())
-        .retention(RetentionDays.ONE_MONTH)
-        .removalPolicy(RemovalPolicy.DESTROY)
-        .build();
-    Role role = Role.Builder.create(this, "SnapshotRetentionRole")
-        .assumedBy(new ServicePrincipal("lambda.amazonaws.com")
-            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
-        .description("Deletes the oldest scheduled snapshots of the Tributary " + config.name() + " applications")
-        .build();
     List<String> apps = new ArrayList<>();
     for (CfnApplication app : List.of(eventsApp, cdcApp)) {
       apps.add(formatArn(ArnComponents.builder().service("kinesisanalytics").resource("application")
           .resourceName(app.getRef()).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build()));
     }
-    role.addToPolicy(allow(List.of("kinesisanalytics:ListApplicationSnapshots",
-        "kinesisanalytics:DeleteApplicationSnapshot"), apps));
-    role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(formatArn(
-        ArnComponents.builder().service("logs").resource("log-group")
-            .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
-            .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
-    acknowledge(role, iam5(List.of(
-        "Resource::" + nagArn("logs") + "log-group:<" + logicalId(logGroup) + ">:log-stream:*"),
-        "Lambda writes each invocation's log to a new stream of the function's own log group."));
-    // L1: the L2 Function adds DependsOn its role, which its GetAtt already implies (cfn-lint W3005).
-    software.amazon.awscdk.services.lambda.CfnFunction function =
-        software.amazon.awscdk.services.lambda.CfnFunction.Builder.create(this, "SnapshotRetention")
-            .functionName("tributary-snapshot-retention-" + config.name())
-            .description("Keeps the newest " + keep + " scheduled snapshots of each Tributary application")
-            .runtime(software.amazon.awscdk.services.lambda.Runtime.PYTHON_3_14.getName())
-            .handler("index.handler")
-            .code(software.amazon.awscdk.services.lambda.CfnFunction.CodeProperty.builder()
-                .zipFile(resource("lambda/snapshot_retention.py")).build())
-            .timeout(120)
-            .memorySize(128)
-            .role(role.getRoleArn())
-            .loggingConfig(software.amazon.awscdk.services.lambda.CfnFunction.LoggingConfigProperty.builder()
-                .logGroup(logGroup.getLogGroupName()).build())
-            .environment(software.amazon.awscdk.services.lambda.CfnFunction.EnvironmentProperty.builder()
-                .variables(Map.of("KEEP", Integer.toString(keep),
-                    "APPLICATIONS", eventsApp.getApplicationName() + "," + cdcApp.getApplicationName()))
-                .build())
-            .build();
-    // The role's permissions exist before the first invocation.
-    function.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
-        .getNode().getDefaultChild());
+    software.amazon.awscdk.services.lambda.CfnFunction function = pythonFunction("SnapshotRetention",
+        "tributary-snapshot-retention-" + config.name(),
+        "Keeps the newest " + keep + " scheduled snapshots of each Tributary application",
+        "Deletes the oldest scheduled snapshots of the Tributary " + config.name() + " applications",
+        "lambda/snapshot_retention.py", 120,
+        Map.of("KEEP", Integer.toString(keep),
+            "APPLICATIONS", eventsApp.getApplicationName() + "," + cdcApp.getApplicationName()),
+        role -> role.addToPolicy(allow(List.of("kinesisanalytics:ListApplicationSnapshots",
+            "kinesisanalytics:DeleteApplicationSnapshot"), apps)));
     Role schedulerRole = Role.Builder.create(this, "SnapshotRetentionSchedulerRole")
         .assumedBy(new ServicePrincipal("scheduler.amazonaws.com")
             .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
@@ -849,6 +834,91 @@ public final class TributaryStack extends Stack {
             .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build())
             .build())
         .build();
+  }
+
+  /**
+   * The custom resource that puts the RDS CA bundle ({@link PostgresTlsSetting#RDS_BUNDLE_URL}) at
+   * {@link PostgresTlsSetting#RDS_BUNDLE_KEY} in the artifacts bucket on every create and update
+   * of its properties, after checking that it holds only certificates (otherwise the deployment
+   * fails with the reason); on delete it removes that object's versions. Its attribute {@code
+   * Location} is the bundle's {@code s3://} URI. Its code: {@code lambda/rds_ca_bundle.py}; the
+   * function may only put and delete that one object.
+   */
+  private software.amazon.awscdk.CustomResource rdsCaBundle() {
+    String key = PostgresTlsSetting.RDS_BUNDLE_KEY;
+    software.amazon.awscdk.services.lambda.CfnFunction function = pythonFunction("RdsCaBundleWriter",
+        "tributary-rds-ca-bundle-" + config.name(),
+        "Puts the RDS CA bundle where the Tributary cdc-job reads it (CloudFormation custom resource)",
+        "Writes the RDS CA bundle of the Tributary " + config.name() + " cdc-job into the artifacts bucket",
+        "lambda/rds_ca_bundle.py", 120, null,
+        role -> {
+          role.addToPolicy(allow(List.of("s3:PutObject", "s3:DeleteObjectVersion"),
+              List.of(artifactsBucket.arnForObjects(key))));
+          // Delete removes the object's versions, so a stack without retained data can delete the bucket.
+          role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+              .actions(List.of("s3:ListBucketVersions")).resources(List.of(artifactsBucket.getBucketArn()))
+              .conditions(Map.of("StringEquals", Map.of("s3:prefix", key))).build());
+        });
+    return software.amazon.awscdk.CustomResource.Builder.create(this, "RdsCaBundle")
+        .serviceToken(function.getAttrArn())
+        .resourceType("Custom::RdsCaBundle")
+        .properties(Map.of("Url", PostgresTlsSetting.RDS_BUNDLE_URL,
+            "Bucket", artifactsBucket.getBucketName(), "Key", key))
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+  }
+
+  /**
+   * A Python function whose code is the module resource {@code script}, with its own log group
+   * (one month) and role (Lambda in this account; log streams of its group, plus {@code
+   * permissions}). L1: the L2 Function adds DependsOn its role, which its GetAtt already implies
+   * (cfn-lint W3005).
+   *
+   * @param environment variables of the function, or null for none
+   */
+  private software.amazon.awscdk.services.lambda.CfnFunction pythonFunction(String id, String functionName,
+      String description, String roleDescription, String script, int timeoutSeconds,
+      Map<String, String> environment, RoleCustomizer permissions) {
+    LogGroup logGroup = LogGroup.Builder.create(this, id + "LogGroup")
+        .logGroupName("/aws/lambda/" + functionName)
+        .retention(RetentionDays.ONE_MONTH)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    Role role = Role.Builder.create(this, id + "Role")
+        .assumedBy(new ServicePrincipal("lambda.amazonaws.com")
+            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount()))))
+        .description(roleDescription)
+        .build();
+    permissions.customize(role);
+    role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(formatArn(
+        ArnComponents.builder().service("logs").resource("log-group")
+            .resourceName(logGroup.getLogGroupName() + ":log-stream:*")
+            .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
+    acknowledge(role, iam5(List.of(
+        "Resource::" + nagArn("logs") + "log-group:<" + logicalId(logGroup) + ">:log-stream:*"),
+        "Lambda writes each invocation's log to a new stream of the function's own log group."));
+    software.amazon.awscdk.services.lambda.CfnFunction.Builder builder =
+        software.amazon.awscdk.services.lambda.CfnFunction.Builder.create(this, id)
+            .functionName(functionName)
+            .description(description)
+            .runtime(software.amazon.awscdk.services.lambda.Runtime.PYTHON_3_14.getName())
+            .handler("index.handler")
+            .code(software.amazon.awscdk.services.lambda.CfnFunction.CodeProperty.builder()
+                .zipFile(resource(script)).build())
+            .timeout(timeoutSeconds)
+            .memorySize(128)
+            .role(role.getRoleArn())
+            .loggingConfig(software.amazon.awscdk.services.lambda.CfnFunction.LoggingConfigProperty.builder()
+                .logGroup(logGroup.getLogGroupName()).build());
+    if (environment != null) {
+      builder.environment(software.amazon.awscdk.services.lambda.CfnFunction.EnvironmentProperty.builder()
+          .variables(environment).build());
+    }
+    software.amazon.awscdk.services.lambda.CfnFunction function = builder.build();
+    // The role's permissions exist before the first invocation.
+    function.addDependency((software.amazon.awscdk.CfnResource) role.getNode().findChild("DefaultPolicy")
+        .getNode().getDefaultChild());
+    return function;
   }
 
   /** A text resource of this module (UTF-8). */

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The documented synth command, run with the pinned CDK CLI (installed by the build into
@@ -29,11 +30,13 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class CdkCliSynthTest {
 
+  static final String CDK_OUT = "deploy/cdk.out";
   static final Path ROOT = Path.of(System.getProperty("tributary.repo.root", "..")).toAbsolutePath().normalize();
   static final Path CDK = Path.of(System.getProperty("tributary.actionlint.dir", "target/npm"))
       .resolve("node_modules/aws-cdk/bin/cdk");
 
   @Test
+  @ResourceLock(CDK_OUT) // both write deploy/cdk.out; the CLI refuses a second synth into it
   void documentedSynthFromTheDeployFolderWritesDeployCdkOut() throws Exception {
     Path out = ROOT.resolve("deploy/cdk.out");
     delete(out);
@@ -45,6 +48,7 @@ class CdkCliSynthTest {
   }
 
   @Test
+  @ResourceLock(CDK_OUT) // both write deploy/cdk.out; the CLI refuses a second synth into it
   void documentedSynthFromTheRepositoryRootWritesTheGivenOutput() throws Exception {
     Path out = ROOT.resolve("deploy/cdk.out");
     delete(out);

@@ -122,6 +122,32 @@ class EmrStepsTest {
   }
 
   @Test
+  void aCaBundleTurnsOnVerifyFullAndWithoutOneTheJobDefaultStays() {
+    String bundle = "s3://art-bucket/" + PostgresTlsSetting.RDS_BUNDLE_KEY;
+    String[] withBundle = concat(ARGS, "--postgres-sslrootcert", bundle);
+    Map<String, String> cdc = jobArgs(args(EmrSteps.steps(EmrSteps.parse(withBundle)).get(1)));
+    assertThat(cdc).containsEntry("postgres.sslmode", "verify-full").containsEntry("postgres.sslrootcert", bundle);
+    Map<String, String> verifyCa = jobArgs(args(EmrSteps.steps(EmrSteps.parse(
+        concat(withBundle, "--postgres-sslmode", "verify-ca"))).get(1)));
+    assertThat(verifyCa).containsEntry("postgres.sslmode", "verify-ca");
+    Map<String, String> plain = jobArgs(args(EmrSteps.steps(EmrSteps.parse(ARGS)).get(1)));
+    assertThat(plain).doesNotContainKeys("postgres.sslmode", "postgres.sslrootcert");
+
+    assertThatThrownBy(() -> EmrSteps.parse(concat(ARGS, "--postgres-sslmode", "verify-full")))
+        .hasMessageContaining("--postgres-sslmode verify-full needs --postgres-sslrootcert");
+    assertThatThrownBy(() -> EmrSteps.parse(concat(withBundle, "--postgres-sslmode", "require")))
+        .hasMessageContaining("--postgres-sslrootcert is only used with");
+    assertThatThrownBy(() -> EmrSteps.parse(concat(ARGS, "--postgres-sslmode", "strict")))
+        .hasMessageContaining("--postgres-sslmode must be one of");
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(more));
+    return all.toArray(new String[0]);
+  }
+
+  @Test
   void missingOrUnknownOptionsAreRejected() {
     assertThatThrownBy(() -> EmrSteps.parse("--environment", "develop"))
         .hasMessageContaining("Missing options").hasMessageContaining("--lake-bucket");

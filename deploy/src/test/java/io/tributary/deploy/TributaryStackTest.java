@@ -542,8 +542,8 @@ class TributaryStackTest {
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       JsonNode t = TEMPLATES.get(env);
       Map<String, JsonNode> functions = resources(t, "AWS::Lambda::Function");
-      assertThat(functions).as(env + ": the only function").hasSize(1);
-      String functionId = functions.keySet().iterator().next();
+      assertThat(functions.keySet()).as(env).containsExactlyInAnyOrder("SnapshotRetention", "RdsCaBundleWriter");
+      String functionId = "SnapshotRetention";
       String logGroupId = resources(t, "AWS::Logs::LogGroup").keySet().stream()
           .filter(id -> id.startsWith("SnapshotRetentionLogGroup")).findFirst().orElseThrow();
 
@@ -591,6 +591,95 @@ class TributaryStackTest {
     }
   }
 
+  // ---------------------------------------------------------------- TLS to PostgreSQL
+
+  @Test
+  void theCdcJobVerifiesPostgresWithTheRdsBundleFetchedAtDeployTime() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      JsonNode t = TEMPLATES.get(env);
+      Map<String, String> cdc = flatten(byName(t).get("tributary-cdc-job-" + env));
+      assertThat(cdc).containsEntry("postgres.sslmode", "verify-full")
+          // The attribute of the custom resource: the application is created after the bundle is in place.
+          .containsEntry("postgres.sslrootcert", "<GetAtt:RdsCaBundle.Location>");
+      assertThat(flatten(byName(t).get("tributary-events-job-" + env))).doesNotContainKeys("postgres.sslmode");
+
+      JsonNode bundle = t.path("Resources").path("RdsCaBundle");
+      assertThat(bundle.path("Type").asText()).isEqualTo("Custom::RdsCaBundle");
+      JsonNode props = bundle.path("Properties");
+      assertThat(render(props.path("ServiceToken"))).isEqualTo("<GetAtt:RdsCaBundleWriter.Arn>");
+      assertThat(props.path("Url").asText()).isEqualTo("https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
+      assertThat(render(props.path("Bucket"))).startsWith("<Ref:ArtifactsBucket");
+      assertThat(props.path("Key").asText()).isEqualTo("certs/rds-global-bundle.pem");
+
+      JsonNode fn = resources(t, "AWS::Lambda::Function").get("RdsCaBundleWriter").path("Properties");
+      assertThat(fn.path("Runtime").asText()).startsWith("python3.");
+      assertThat(fn.path("Timeout").asInt()).isGreaterThan(60); // download and response timeouts are 30 s each
+      assertThat(fn.path("Code").path("ZipFile").asText()).contains("def handler(event, context)")
+          .contains("put_object").contains("ResponseURL");
+
+      String bundleArn = bundleArn(t);
+      String logStreams = "arn:<Ref:AWS::Partition>:logs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:log-group:<Ref:"
+          + resources(t, "AWS::Logs::LogGroup").keySet().stream()
+              .filter(id -> id.startsWith("RdsCaBundleWriterLogGroup")).findFirst().orElseThrow() + ">:log-stream:*";
+      String bucketArn = bundleArn.substring(0, bundleArn.indexOf('/'));
+      assertThat(grants(t, "RdsCaBundleWriterRole")).as(env).containsExactlyInAnyOrder(
+          "s3:PutObject on " + bundleArn, "s3:DeleteObjectVersion on " + bundleArn,
+          "s3:ListBucketVersions on " + bucketArn + " if {\"StringEquals\":{\"s3:prefix\":\"certs/rds-global-bundle.pem\"}}",
+          "logs:CreateLogStream on " + logStreams, "logs:PutLogEvents on " + logStreams);
+      // The cdc-job may read the bundle and nothing else of the artifacts bucket; the events-job not even that.
+      assertThat(grants(t, "CdcJobRole")).as(env).contains("s3:GetObject on " + bundleArn)
+          .noneMatch(g -> g.contains("ArtifactsBucket") && !g.equals("s3:GetObject on " + bundleArn));
+      assertThat(grants(t, "EventsJobRole")).as(env).noneMatch(g -> g.contains("ArtifactsBucket"));
+    }
+  }
+
+  @Test
+  void aDatabaseOutsideRdsNamesItsOwnBundleOrMode() {
+    App own = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
+        "production.postgres.sslrootcert", "s3://corp-pki/postgres/ca.pem"), "cdk.out-test-own-ca");
+    JsonNode t = json(Template.fromStack((software.amazon.awscdk.Stack) own.getNode().findChild("Tributary-production")));
+    assertThat(flatten(byName(t).get("tributary-cdc-job-production"))).containsEntry("postgres.sslmode", "verify-full")
+        .containsEntry("postgres.sslrootcert", "s3://corp-pki/postgres/ca.pem");
+    assertThat(t.path("Resources").has("RdsCaBundle")).isFalse();
+    assertThat(resources(t, "AWS::Lambda::Function").keySet()).containsExactly("SnapshotRetention");
+    assertThat(grants(t, "CdcJobRole")).contains("s3:GetObject on arn:<Ref:AWS::Partition>:s3:::corp-pki/postgres/ca.pem")
+        .noneMatch(g -> g.contains("ArtifactsBucket"));
+
+    App require = CdkTestSupport.app(Map.of("environments", "staging", "staging.postgres.host", "db.internal",
+        "staging.postgres.sslmode", "require"), "cdk.out-test-require");
+    JsonNode r = json(Template.fromStack((software.amazon.awscdk.Stack) require.getNode().findChild("Tributary-staging")));
+    assertThat(flatten(byName(r).get("tributary-cdc-job-staging"))).containsEntry("postgres.sslmode", "require")
+        .doesNotContainKey("postgres.sslrootcert");
+    assertThat(r.path("Resources").has("RdsCaBundle")).isFalse();
+  }
+
+  /** The bundle object in the artifacts bucket, as rendered in IAM statements. */
+  private static String bundleArn(JsonNode t) {
+    String bucket = resources(t, "AWS::S3::Bucket").keySet().stream().filter(id -> id.startsWith("ArtifactsBucket"))
+        .findFirst().orElseThrow();
+    return "<GetAtt:" + bucket + ".Arn>/certs/rds-global-bundle.pem";
+  }
+
+  /** Every "action on resource" the policies of the role with logical id prefix {@code role} grant. */
+  private static List<String> grants(JsonNode t, String role) {
+    List<String> grants = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> policy : resources(t, "AWS::IAM::Policy").entrySet()) {
+      if (!policy.getKey().startsWith(role + "DefaultPolicy")) {
+        continue;
+      }
+      for (JsonNode st : list(policy.getValue().path("Properties").path("PolicyDocument").path("Statement"))) {
+        for (JsonNode action : list(st.path("Action"))) {
+          for (JsonNode resource : list(st.path("Resource"))) {
+            grants.add(action.asText() + " on " + render(resource)
+                + (st.has("Condition") ? " if " + st.path("Condition") : ""));
+          }
+        }
+      }
+    }
+    assertThat(grants).as(role).isNotEmpty();
+    return grants;
+  }
+
   private static Object parse(String json) {
     try {
       return CdkTestSupport.JSON.readValue(json, Object.class);
@@ -628,6 +717,7 @@ class TributaryStackTest {
       "glue:BatchDeletePartition", "glue:BatchUpdatePartition",
       "kinesisanalytics:CreateApplicationSnapshot", "kinesisanalytics:ListApplicationSnapshots",
       "kinesisanalytics:DeleteApplicationSnapshot", "lambda:InvokeFunction",
+      "s3:ListBucketVersions", "s3:DeleteObjectVersion",
       "glue:GetSecurityConfiguration", "logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream");
 
   /** Actions IAM offers no resource-level permissions for: the only ones allowed on "*". */
