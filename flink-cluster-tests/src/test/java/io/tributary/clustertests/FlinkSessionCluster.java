@@ -46,11 +46,18 @@ final class FlinkSessionCluster implements AutoCloseable {
           + " --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED";
 
   /**
+   * Not a production setting: the cluster JVMs compile with C1 only. This test is start-ups, class
+   * loading and a few events per second, where C2's compilations cost more CPU than they save; on
+   * two cores that CPU is the test's wall time. Class loading and its leaks are unaffected.
+   */
+  static final String TEST_JIT_OPTS = "-XX:TieredStopAtLevel=1";
+
+  /**
    * Not in the distribution's defaults, and only a measuring aid: soft references (JDK and library
    * caches) are cleared at every full GC, so metaspace read after {@code GC.run} shows what is
    * strongly held, not what a lenient GC happened to keep.
    */
-  static final String MEASUREMENT_OPTS = "-XX:SoftRefLRUPolicyMSPerMB=0";
+  static final String MEASUREMENT_OPTS = "-XX:SoftRefLRUPolicyMSPerMB=0" + " " + TEST_JIT_OPTS;
 
   private static final String JM_ENTRY_POINT = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
   private static final String TM_ENTRY_POINT = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
