@@ -29,6 +29,22 @@ public final class CdcJobConfig implements Serializable {
   static final List<String> SSL_MODES =
       Collections.unmodifiableList(java.util.Arrays.asList("disable", "allow", "prefer", "require", "verify-ca", "verify-full"));
 
+  /**
+   * The keys this job reads: a mistyped one in its namespaces ({@code postgres.}, {@code cdc.},
+   * {@code lake.}, {@code checkpoint.}, bare keys) is refused, not silently replaced by a default.
+   * {@code sink.}, {@code hadoop.}, {@code table.property.} and {@code debezium.} keys are handed on.
+   */
+  private static final io.tributary.config.UnknownKeys KEYS = knownKeys();
+
+  private static io.tributary.config.UnknownKeys knownKeys() {
+    List<String> known = new ArrayList<>();
+    CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
+    io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
+    known.addAll(io.tributary.config.UnknownKeys.secretKeys("postgres.password"));
+    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint."),
+        List.of("sink.", "hadoop.", "table.property.", "debezium."));
+  }
+
   private final String host;
   private final int port;
   private final String database;
@@ -92,7 +108,7 @@ public final class CdcJobConfig implements Serializable {
    * @throws InvalidConfigurationException listing every problem
    */
   public static CdcJobConfig from(JobParameters params, Secrets secrets) {
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(KEYS.problems(params.asMap().keySet(), "CdcJobOptions (cdc-job README)"));
     require(params, CdcJobOptions.POSTGRES_DATABASE, problems);
     require(params, CdcJobOptions.POSTGRES_USER, problems);
     require(params, CdcJobOptions.LAKE_PATH, problems);

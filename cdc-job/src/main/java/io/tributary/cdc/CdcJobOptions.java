@@ -111,4 +111,26 @@ public final class CdcJobOptions {
   public static final ConfigOption<String> UID_PREFIX =
       ConfigOptions.key("cdc.uid-prefix").stringType().defaultValue("cdc")
           .withDescription("Prefix of the operator uids (state compatibility across upgrades).");
+
+  /** Every option above, in order: the keys the job knows (see {@link CdcJobConfig}). */
+  public static final java.util.List<ConfigOption<?>> ALL = java.util.List.of(
+      POSTGRES_HOST,
+      POSTGRES_PORT,
+      POSTGRES_DATABASE,
+      POSTGRES_USER,
+      POSTGRES_SSLMODE,
+      POSTGRES_SSLROOTCERT,
+      TABLES,
+      SLOT_NAME,
+      PUBLICATION_NAME,
+      PUBLICATION_CREATE,
+      EVENT_TIME_COLUMNS,
+      HEARTBEAT_INTERVAL,
+      HEARTBEAT_QUERY,
+      LAKE_PATH,
+      SINK_ID_PREFIX,
+      PARALLELISM,
+      RESTORE_ACCEPT_SLOT_AHEAD,
+      TRANSACTION_BUFFER_MEMORY,
+      UID_PREFIX);
 }

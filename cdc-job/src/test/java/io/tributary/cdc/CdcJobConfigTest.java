@@ -104,4 +104,46 @@ class CdcJobConfigTest {
       java.nio.file.Files.deleteIfExists(bundle);
     }
   }
+
+  /** Issue 24: a misspelled key is refused with a suggestion, whatever the configuration source. */
+  @Test
+  void aMisspelledKeyIsRefusedWithASuggestionFromEverySource(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String expected = "unknown option cdc.slott (did you mean cdc.slot?)";
+    // Program arguments
+    java.util.List<String> args = new java.util.ArrayList<>();
+    minimal().forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--cdc.slott=orders_slot");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.fromArgs(args.toArray(new String[0])), NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected);
+    // A properties file (--config)
+    java.util.Properties file = new java.util.Properties();
+    file.putAll(minimal());
+    file.put("cdc.slott", "orders_slot");
+    java.nio.file.Path path = tmp.resolve("cdc.properties");
+    try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(path)) {
+      file.store(w, null);
+    }
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.fromArgs("--config", path.toString()), NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected);
+    // Managed Flink property groups: the typo inside the cdc group, and a bare key in the "tributary" group
+    Map<String, java.util.Properties> groups = new HashMap<>();
+    minimal().forEach((k, v) -> {
+      int dot = k.indexOf('.');
+      String group = dot < 0 ? JobParameters.UNPREFIXED_GROUP : k.substring(0, dot);
+      groups.computeIfAbsent(group, g -> new java.util.Properties()).put(dot < 0 ? k : k.substring(dot + 1), v);
+    });
+    groups.computeIfAbsent("cdc", g -> new java.util.Properties()).put("slott", "orders_slot");
+    groups.computeIfAbsent(JobParameters.UNPREFIXED_GROUP, g -> new java.util.Properties()).put("paralelism", "2");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(JobParameters.flattenGroups(groups)), NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected)
+        .hasMessageContaining("unknown option paralelism (did you mean parallelism?)");
+    // Pass-through keys and the password's secret sources are not options of the job itself.
+    Map<String, String> fine = minimal();
+    fine.put("sink.parquet.compression", "ZSTD");
+    fine.put("debezium.snapshot.fetch.size", "1000");
+    fine.put("postgres.password.env", "NOT_SET_HERE");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(fine), NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageNotContaining("unknown option");
+  }
 }

@@ -66,9 +66,6 @@ public final class EventsJobConfig {
   private static final Pattern STREAM_ARN =
       Pattern.compile("arn:(aws[a-z-]*):kinesis:([a-z0-9-]+):(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-  // Secret sources that Secrets understands besides the key itself.
-  private static final List<String> SECRET_SUFFIXES =
-      List.of("", ".env", ".secret-id", ".secret-region", ".secret-field");
 
   private final String streamName;
   private final String streamArn;
@@ -328,14 +325,12 @@ public final class EventsJobConfig {
     private void checkUnknownKeys() {
       Set<String> known = new TreeSet<>();
       EventsJobOptions.ALL.forEach(o -> known.add(o.key()));
-      SECRET_SUFFIXES.forEach(s -> known.add(KINESIS_SECRET_ACCESS_KEY.key() + s));
-      for (String key : params.asMap().keySet()) {
-        boolean ours = key.startsWith("kinesis.") || key.startsWith("lake.") || key.startsWith("events.");
-        if (ours && !known.contains(key) && !key.startsWith(KINESIS_PROPERTY_PREFIX)) {
-          problems.add("unknown option " + key + " (see EventsJobOptions; raw connector properties go in "
-              + KINESIS_PROPERTY_PREFIX + "<key>)");
-        }
-      }
+      io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
+      known.addAll(io.tributary.config.UnknownKeys.secretKeys(KINESIS_SECRET_ACCESS_KEY.key()));
+      problems.addAll(new io.tributary.config.UnknownKeys(known, List.of("kinesis.", "lake.", "events.", "checkpoint."),
+              List.of(KINESIS_PROPERTY_PREFIX))
+          .problems(params.asMap().keySet(), "EventsJobOptions (events-job README; raw connector properties go in "
+              + KINESIS_PROPERTY_PREFIX + "<key>)"));
     }
 
     private void readStream() {

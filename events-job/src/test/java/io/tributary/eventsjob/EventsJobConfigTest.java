@@ -197,4 +197,35 @@ class EventsJobConfigTest {
   void everyOptionIsDocumented() {
     assertThat(EventsJobOptions.ALL).allSatisfy(o -> assertThat(o.description().toString()).isNotBlank());
   }
+
+  /** Issue 24: a misspelled key is refused with a suggestion, whatever the configuration source. */
+  @Test
+  void aMisspelledKeyIsRefusedWithASuggestionFromEverySource(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String expected = "unknown option kinesis.regoin (did you mean kinesis.region?)";
+    java.util.List<String> args = new java.util.ArrayList<>();
+    minimal().forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--kinesis.regoin=eu-west-1");
+    assertThatThrownBy(() -> config(JobParameters.fromArgs(args.toArray(new String[0])).asMap()))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected);
+    Properties file = new Properties();
+    file.putAll(minimal());
+    file.put("kinesis.regoin", "eu-west-1");
+    java.nio.file.Path path = tmp.resolve("events.properties");
+    try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(path)) {
+      file.store(w, null);
+    }
+    assertThatThrownBy(() -> config(JobParameters.fromArgs("--config", path.toString()).asMap()))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected);
+    Map<String, Properties> groups = new HashMap<>();
+    minimal().forEach((k, v) -> {
+      int dot = k.indexOf('.');
+      groups.computeIfAbsent(k.substring(0, dot), g -> new Properties()).put(k.substring(dot + 1), v);
+    });
+    groups.computeIfAbsent("kinesis", g -> new Properties()).put("regoin", "eu-west-1");
+    groups.computeIfAbsent("checkpoint", g -> new Properties()).put("intervall", "10 s");
+    assertThatThrownBy(() -> config(JobParameters.flattenGroups(groups)))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected)
+        .hasMessageContaining("unknown option checkpoint.intervall (did you mean checkpoint.interval?)");
+  }
 }

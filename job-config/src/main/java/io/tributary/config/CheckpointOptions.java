@@ -61,4 +61,7 @@ public final class CheckpointOptions {
     config.setExternalizedCheckpointCleanup(
         CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
   }
+
+  /** Every option above: the keys {@link #apply} reads. */
+  public static final java.util.List<ConfigOption<?>> ALL = java.util.List.of(INTERVAL, MIN_PAUSE, TIMEOUT, TOLERABLE_FAILURES);
 }
