@@ -206,6 +206,7 @@ class DocumentedCommandsTest {
   @Test
   void theModuleReadmesAndTheShortFormsAreChecked() throws IOException {
     assertThat(documentedCommands())
-        .anyMatch(c -> c.startsWith("./mvnw -q -B -ntp -pl producers -am verify"));
+        .anyMatch(c -> c.startsWith("./mvnw -q -B -ntp -pl producers -am verify"))
+        .anyMatch(c -> c.startsWith("./mvnw -q -pl cdc-job -am -Pbench verify") && c.contains("--rows 2000"));
   }
 }
