@@ -18,10 +18,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code ./mvnw} command of README.md and docs/*.md that activates a profile runs what it
- * says and nothing else: each named profile exists in a module the command selects, and no module
- * that {@code -am} adds to the reactor has a profile of the same id (a {@code -Pbench} that also
- * starts another module's benchmark with the first one's arguments).
+ * Every {@code ./mvnw} command of README.md, docs/*.md and the module READMEs (and every short form
+ * of a {@code <!-- runnable: ./mvnw ... -->} mark) builds what it runs: a command that selects a
+ * module with {@code -pl} or {@code -f} also builds the Tributary modules it depends on
+ * ({@code -am}; nothing is ever installed, so without it Maven takes them from the local
+ * repository: missing on a fresh machine and in CI, stale elsewhere). A command that activates a
+ * profile runs what it says and nothing else: each named profile exists in a module the command
+ * selects, and no module that {@code -am} adds to the reactor has a profile of the same id (a
+ * {@code -Pbench} that also starts another module's benchmark with the first one's arguments).
  */
 class DocumentedCommandsTest {
 
@@ -66,17 +70,31 @@ class DocumentedCommandsTest {
     return result;
   }
 
-  /** The documented ./mvnw commands, continuation lines joined. */
-  static List<String> documentedCommands() throws IOException {
+  /** README.md, docs/*.md and the module READMEs. */
+  static List<Path> documents() throws IOException {
     List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));
     try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
       files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
     }
+    try (Stream<Path> dirs = Files.list(ROOT)) {
+      dirs.map(d -> d.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(docs::add);
+    }
+    return docs;
+  }
+
+  /** The documented ./mvnw commands (and runnable short forms), continuation lines joined. */
+  static List<String> documentedCommands() throws IOException {
     List<String> commands = new ArrayList<>();
-    for (Path doc : docs) {
+    Pattern shortForm = Pattern.compile("^<!--\\s*runnable:\\s*(\\./mvnw .+?)\\s*-->$");
+    for (Path doc : documents()) {
       List<String> lines = Files.readAllLines(doc);
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i).trim();
+        Matcher mark = shortForm.matcher(line);
+        if (mark.matches()) {
+          commands.add(mark.group(1));
+          continue;
+        }
         if (!line.startsWith("./mvnw ")) {
           continue;
         }
@@ -91,7 +109,10 @@ class DocumentedCommandsTest {
     return commands;
   }
 
-  /** Problems of one command: a profile no selected module has, or one that -am pulls in elsewhere. */
+  /**
+   * Problems of one command: a selected module whose Tributary dependencies are neither selected nor
+   * built by -am, a profile no selected module has, or one that -am pulls in elsewhere.
+   */
   static List<String> problems(String command, Map<String, Module> modules) {
     List<String> tokens = List.of(command.split("\\s+"));
     Set<String> selected = new LinkedHashSet<>();
@@ -110,6 +131,17 @@ class DocumentedCommandsTest {
       }
     }
     List<String> problems = new ArrayList<>();
+    if (!alsoMake) {
+      for (String s : selected) {
+        Module module = modules.get(s);
+        Set<String> missing = new TreeSet<>(module == null ? Set.of() : module.dependencies());
+        missing.removeAll(selected);
+        if (!missing.isEmpty()) {
+          problems.add(command + ": " + s + " needs " + missing
+              + " from the local repository (never installed: missing in CI, stale elsewhere); add -am");
+        }
+      }
+    }
     if (profiles.isEmpty() || selected.isEmpty()) {
       return problems;
     }
@@ -155,5 +187,26 @@ class DocumentedCommandsTest {
         .anyMatch(p -> p.contains("-am also builds benchmarks, whose profile bench runs too"));
     assertThat(problems("./mvnw -q -pl benchmarks -am -Pnope package", modules))
         .anyMatch(p -> p.contains("has profile nope"));
+  }
+
+  @Test
+  void theCheckFindsAModuleBuiltWithoutTheModulesItNeeds() throws IOException {
+    Map<String, Module> modules = modules();
+    // What docs/benchmarks.md and cdc-job/README.md had: it ran against whatever cdc-job's
+    // dependencies an old `install` left in ~/.m2, and failed where nothing was installed (CI).
+    assertThat(problems("./mvnw -q -f cdc-job/pom.xml -Pbench verify -DskipTests", modules))
+        .anyMatch(p -> p.contains("cdc-job needs [delta-sink, embedded-postgres, job-config]") && p.contains("add -am"));
+    assertThat(problems("./mvnw -q -B -ntp -pl producers package -DskipTests", modules))
+        .anyMatch(p -> p.contains("producers needs"));
+    assertThat(problems("./mvnw -q -pl cdc-job -am -Pbench verify -DskipTests", modules)).isEmpty();
+    // deploy and k8s build on no other module.
+    assertThat(problems("./mvnw -q -B -ntp -f deploy/pom.xml verify", modules)).isEmpty();
+  }
+
+  @Test
+  void theModuleReadmesAndTheShortFormsAreChecked() throws IOException {
+    assertThat(documentedCommands())
+        .anyMatch(c -> c.startsWith("./mvnw -q -B -ntp -pl producers -am verify"))
+        .anyMatch(c -> c.startsWith("./mvnw -q -pl cdc-job -am -Pbench verify") && c.contains("--rows 2000"));
   }
 }

@@ -111,7 +111,11 @@ final class BenchJobs {
     }
   }
 
-  /** Rows committed to the table: numRecords of every add action in the JSON commits (append-only table). */
+  /**
+   * Rows committed to the table (append-only): numRecords of every add action in the JSON commits
+   * that adds data. Compaction's adds ({@code dataChange:false}, the in-job maintenance's) rewrite
+   * rows already counted.
+   */
   static long committedRows(String table) throws IOException {
     Path log = Path.of(table, "_delta_log");
     if (!Files.exists(log)) {
@@ -130,7 +134,7 @@ final class BenchJobs {
         if (rows == null) {
           rows = 0L;
           for (String line : Files.readAllLines(f)) {
-            if (line.startsWith("{\"add\"")) {
+            if (line.startsWith("{\"add\"") && !line.contains("\"dataChange\":false")) {
               Matcher m = RECORDS.matcher(line);
               if (m.find()) {
                 rows += Long.parseLong(m.group(1));
