@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code build/run-documented-commands.py}, which CI runs after the tests: it runs every command of
+ * {@code build/run-documented-commands.py}, which CI runs in a job beside the tests: it runs every command of
  * README.md, docs/*.md and the module READMEs marked {@code <!-- runnable -->} (or the short form a
  * {@code <!-- runnable: ... -->} mark names) and fails when one of them fails; a shell block without
  * a mark (or a {@code <!-- not runnable: why -->}) is an error. The commands themselves are not run
