@@ -40,7 +40,7 @@ public final class CdcJobConfig implements Serializable {
     List<String> known = new ArrayList<>();
     CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
     io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
-    known.addAll(io.tributary.config.UnknownKeys.secretKeys("postgres.password"));
+    known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
     return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint."),
         List.of("sink.", "hadoop.", "table.property.", "debezium."));
   }

@@ -326,7 +326,7 @@ public final class EventsJobConfig {
       Set<String> known = new TreeSet<>();
       EventsJobOptions.ALL.forEach(o -> known.add(o.key()));
       io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
-      known.addAll(io.tributary.config.UnknownKeys.secretKeys(KINESIS_SECRET_ACCESS_KEY.key()));
+      known.addAll(io.tributary.config.Secrets.keysRead(KINESIS_SECRET_ACCESS_KEY.key()));
       problems.addAll(new io.tributary.config.UnknownKeys(known, List.of("kinesis.", "lake.", "events.", "checkpoint."),
               List.of(KINESIS_PROPERTY_PREFIX))
           .problems(params.asMap().keySet(), "EventsJobOptions (events-job README; raw connector properties go in "

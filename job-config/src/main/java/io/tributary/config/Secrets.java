@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -56,15 +57,25 @@ public final class Secrets {
     String read(String secretId, String region);
   }
 
+  private static final String SECRET_ID = ".secret-id";
+  private static final String SECRET_REGION = ".secret-region";
+  private static final String SECRET_FIELD = ".secret-field";
+  private static final String ENV = ".env";
+
+  /** Every parameter key {@link #resolve} reads for the secret {@code key}: the key and its source keys. */
+  public static List<String> keysRead(String key) {
+    return List.of(key, key + ENV, key + SECRET_ID, key + SECRET_REGION, key + SECRET_FIELD);
+  }
+
   /** The secret named by {@code key}, or empty when none of the sources is set. */
   public Optional<Secret> resolve(JobParameters params, String key, String defaultEnv) {
-    String secretId = params.raw(key + ".secret-id");
+    String secretId = params.raw(key + SECRET_ID);
     if (secretId != null && !secretId.isBlank()) {
-      String raw = store.read(secretId, params.raw(key + ".secret-region"));
-      String field = Optional.ofNullable(params.raw(key + ".secret-field")).orElse("password");
+      String raw = store.read(secretId, params.raw(key + SECRET_REGION));
+      String field = Optional.ofNullable(params.raw(key + SECRET_FIELD)).orElse("password");
       return Optional.of(new Secret(extract(raw, field, secretId), "secret " + secretId));
     }
-    String envName = params.raw(key + ".env");
+    String envName = params.raw(key + ENV);
     if (envName != null && !envName.isBlank()) {
       String value = environment.apply(envName);
       if (value == null) {

@@ -15,9 +15,6 @@ import java.util.TreeSet;
  * elsewhere). Keys outside the owned namespaces are left alone: they may belong to the platform.
  */
 public final class UnknownKeys {
-  /** The suffixes {@link Secrets#resolve} reads next to a secret's key. */
-  public static final List<String> SECRET_SUFFIXES = List.of("", ".env", ".secret-id", ".secret-region", ".secret-field");
-
   private final Set<String> known;
   private final Collection<String> ownedPrefixes;
   private final Collection<String> passThroughPrefixes;
@@ -32,13 +29,6 @@ public final class UnknownKeys {
     this.known = new TreeSet<>(known);
     this.ownedPrefixes = List.copyOf(ownedPrefixes);
     this.passThroughPrefixes = List.copyOf(passThroughPrefixes);
-  }
-
-  /** A secret's key with every suffix {@link Secrets} reads next to it. */
-  public static List<String> secretKeys(String key) {
-    List<String> out = new ArrayList<>();
-    SECRET_SUFFIXES.forEach(s -> out.add(key + s));
-    return out;
   }
 
   /**

@@ -39,7 +39,7 @@ class UnknownKeysTest {
 
   @Test
   void secretKeysCarryEverySuffixSecretsReads() {
-    assertThat(UnknownKeys.secretKeys("postgres.password")).containsExactly("postgres.password",
+    assertThat(Secrets.keysRead("postgres.password")).containsExactly("postgres.password",
         "postgres.password.env", "postgres.password.secret-id", "postgres.password.secret-region",
         "postgres.password.secret-field");
   }
