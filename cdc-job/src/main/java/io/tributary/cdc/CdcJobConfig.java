@@ -31,7 +31,7 @@ public final class CdcJobConfig implements Serializable {
 
   /**
    * The keys this job reads: a mistyped one in its namespaces ({@code postgres.}, {@code cdc.},
-   * {@code lake.}, {@code checkpoint.}, bare keys) is refused, not silently replaced by a default.
+   * {@code lake.}, {@code checkpoint.}, {@code warehouse.}, bare keys) is refused, not silently replaced by a default.
    * {@code sink.}, {@code hadoop.}, {@code table.property.} and {@code debezium.} keys are handed on.
    */
   private static final io.tributary.config.UnknownKeys KEYS = knownKeys();
@@ -41,7 +41,8 @@ public final class CdcJobConfig implements Serializable {
     CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
     io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
     known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
-    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint."),
+    known.addAll(io.tributary.cdc.warehouse.WarehouseConfig.knownKeys());
+    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint.", "warehouse."),
         List.of("sink.", "hadoop.", "table.property.", "debezium."));
   }
 
@@ -67,8 +68,12 @@ public final class CdcJobConfig implements Serializable {
   private final long transactionBufferBytes;
   private final Map<String, String> sinkOptions;
   private final Map<String, String> debeziumOverrides;
+  /** The warehouse sink's settings, or null without one. */
+  private final io.tributary.cdc.warehouse.WarehouseConfig warehouse;
 
-  private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime) {
+  private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime,
+      io.tributary.cdc.warehouse.WarehouseConfig warehouse) {
+    this.warehouse = warehouse;
     this.host = p.get(CdcJobOptions.POSTGRES_HOST);
     this.port = p.get(CdcJobOptions.POSTGRES_PORT);
     this.database = p.get(CdcJobOptions.POSTGRES_DATABASE);
@@ -200,8 +205,10 @@ public final class CdcJobConfig implements Serializable {
     } catch (RuntimeException e) {
       problems.add(e.getMessage());
     }
+    io.tributary.cdc.warehouse.WarehouseConfig warehouse =
+        io.tributary.cdc.warehouse.WarehouseConfig.from(params, secrets, tables, problems).orElse(null);
     InvalidConfigurationException.throwIfAny("cdc-job", problems);
-    return new CdcJobConfig(params, password, tables, eventTime);
+    return new CdcJobConfig(params, password, tables, eventTime, warehouse);
   }
 
   private static void require(JobParameters p, org.apache.flink.configuration.ConfigOption<String> option, List<String> problems) {
@@ -338,11 +345,16 @@ public final class CdcJobConfig implements Serializable {
     return debeziumOverrides;
   }
 
+  /** The warehouse sink's settings (docs/warehouse.md), empty when no table is served. */
+  public Optional<io.tributary.cdc.warehouse.WarehouseConfig> warehouse() {
+    return Optional.ofNullable(warehouse);
+  }
+
   @Override
   public String toString() {
     return "CdcJobConfig{postgres=" + user + "@" + host + ":" + port + "/" + database
         + ", password=" + (password == null ? "none" : password.toString()) + ", sslmode=" + sslMode
         + ", tables=" + tables + ", slot=" + slotName + ", publication=" + publicationName
-        + ", eventTime=" + eventTimeColumns + ", lake=" + lakePath + ", parallelism=" + parallelism + "}";
+        + ", eventTime=" + eventTimeColumns + ", lake=" + lakePath + ", parallelism=" + parallelism + (warehouse == null ? "" : ", warehouse=" + warehouse) + "}";
   }
 }

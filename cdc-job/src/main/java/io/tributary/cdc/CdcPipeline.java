@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds the CDC pipeline to a {@link StreamExecutionEnvironment}: source (Debezium, one task) →
- * {@link PositionDeduplicator} → one {@link EvolvingDeltaSink} per captured table. No static
+ * {@link PositionDeduplicator} → one {@link EvolvingDeltaSink} per captured table, and per table
+ * served to a warehouse one {@link io.tributary.cdc.warehouse.WarehouseSink}. No static
  * state; several pipelines (with different slots) can share one environment.
  *
  * <p>Building connects to PostgreSQL: it reads and validates the captured tables' schemas
@@ -122,6 +123,12 @@ public final class CdcPipeline {
       rows.sinkTo(sink).name("Delta " + name).uid(uid + "-delta-" + name).setParallelism(config.parallelism());
       LOG.info("Capturing {} into {}", table, config.tablePath(table));
     }
+    config.warehouse().ifPresent(w -> io.tributary.cdc.warehouse.Warehouse.addTo(w, schemas,
+        t -> schemas.size() == 1
+            ? deduplicated
+            : deduplicated.filter(new TableFilter(t)).name("Warehouse rows of " + t)
+                .uid(uid + "-warehouse-filter-" + CdcJobConfig.silverName(t)).setParallelism(1),
+        uid));
     return deduplicated;
   }
 
