@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * batch size, interval and at every checkpoint, and again after a failure with the same changes).
  *
  * <p>The connector's own executors prepare one SQL text for the writer's life; this one follows
- * the silver schema: a batch is written in runs of one schema version, and before the first change
- * of a newer version the columns it adds are added to the table (and its view) and the statement
+ * the silver schema: a batch is written in runs of one schema, and before the first change of a
+ * newer one the columns it adds are added to the table (and its view) and the statement
  * prepared anew. Changes are kept in arrival order; with {@link WarehouseDialect#collapsesBatch()}
  * only each key's newest is kept. Either way the position guard in the SQL makes the result
  * independent of order and repetition.
@@ -36,10 +36,13 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
   private final WarehouseDialect dialect;
   private final String schema;
   private final List<SilverRow> batch = new ArrayList<>();
-  /** Prepared row statements by schema version, for the current connection. */
-  private final Map<Integer, PreparedStatement> statements = new HashMap<>();
-  /** Schema versions whose columns the warehouse table is known to have. */
-  private final Set<Integer> ready = new HashSet<>();
+  /**
+   * Prepared row statements by silver schema (by columns, not version number: a restarted source
+   * numbers its schemas from 1 again), for the current connection.
+   */
+  private final Map<SilverSchema, PreparedStatement> statements = new HashMap<>();
+  /** Silver schemas whose columns the warehouse table is known to have. */
+  private final Set<SilverSchema> ready = new HashSet<>();
   private Connection connection;
 
   WarehouseStatementExecutor(WarehouseDialect dialect, String schema) {
@@ -69,7 +72,7 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
     while (from < rows.size()) {
       SilverSchema version = rows.get(from).schema();
       int to = from;
-      while (to < rows.size() && rows.get(to).schema().version() == version.version()) {
+      while (to < rows.size() && sameSchema(rows.get(to).schema(), version)) {
         to++;
       }
       write(new WarehouseTable(schema, version), rows.subList(from, to));
@@ -79,7 +82,7 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
   }
 
   private void write(WarehouseTable table, List<SilverRow> rows) throws SQLException {
-    int version = table.silver().version();
+    SilverSchema version = table.silver();
     if (!ready.contains(version)) {
       evolve(connection, dialect, table);
       run(dialect.prepare(table));
@@ -183,7 +186,11 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
     return new ArrayList<>(newest.values());
   }
 
-  private void closeStatement(int version) throws SQLException {
+  private static boolean sameSchema(SilverSchema a, SilverSchema b) {
+    return a == b || a.equals(b);
+  }
+
+  private void closeStatement(SilverSchema version) throws SQLException {
     PreparedStatement st = statements.remove(version);
     if (st != null) {
       st.close();
