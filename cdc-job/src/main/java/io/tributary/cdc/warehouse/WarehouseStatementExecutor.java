@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>The connector's own executors prepare one SQL text for the writer's life; this one follows
  * the silver schema: a batch is written in runs of one schema, and before the first change of a
  * newer one the columns it adds are added to the table (and its view) and the statement
- * prepared anew. Changes are kept in arrival order; with {@link WarehouseDialect#collapsesBatch()}
+ * prepared anew (that DDL runs before and outside the batch's transaction). The changes of a batch
+ * are written in one transaction, in arrival order; with {@link WarehouseDialect#collapsesBatch()}
  * only each key's newest is kept. Either way the position guard in the SQL makes the result
  * independent of order and repetition.
  */
@@ -53,7 +54,8 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
   @Override
   public void prepareStatements(Connection connection) throws SQLException {
     this.connection = connection;
-    connection.setAutoCommit(true);
+    // One transaction per batch: one commit (one WAL flush) instead of one per change.
+    connection.setAutoCommit(false);
     ready.clear(); // the dialect's per-connection preparation (Redshift's stage) is per connection
   }
 
@@ -68,27 +70,49 @@ final class WarehouseStatementExecutor implements JdbcBatchStatementExecutor<Sil
       return;
     }
     List<SilverRow> rows = dialect.collapsesBatch() ? newestPerKey(batch) : batch;
-    int from = 0;
-    while (from < rows.size()) {
-      SilverSchema version = rows.get(from).schema();
-      int to = from;
-      while (to < rows.size() && sameSchema(rows.get(to).schema(), version)) {
-        to++;
+    for (SilverRow row : rows) {
+      if (!ready.contains(row.schema())) {
+        prepare(new WarehouseTable(schema, row.schema()));
       }
-      write(new WarehouseTable(schema, version), rows.subList(from, to));
-      from = to;
+    }
+    try {
+      int from = 0;
+      while (from < rows.size()) {
+        SilverSchema version = rows.get(from).schema();
+        int to = from;
+        while (to < rows.size() && sameSchema(rows.get(to).schema(), version)) {
+          to++;
+        }
+        write(new WarehouseTable(schema, version), rows.subList(from, to));
+        from = to;
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
     batch.clear();
   }
 
-  private void write(WarehouseTable table, List<SilverRow> rows) throws SQLException {
-    SilverSchema version = table.silver();
-    if (!ready.contains(version)) {
+  /** Brings the table to {@code table}'s columns, outside the batch's transaction (DDL may race other writers). */
+  private void prepare(WarehouseTable table) throws SQLException {
+    connection.setAutoCommit(true);
+    try {
       evolve(connection, dialect, table);
       run(dialect.prepare(table));
-      closeStatement(version);
-      ready.add(version);
+    } finally {
+      connection.setAutoCommit(false);
     }
+    closeStatement(table.silver());
+    ready.add(table.silver());
+  }
+
+  private void write(WarehouseTable table, List<SilverRow> rows) throws SQLException {
+    SilverSchema version = table.silver();
     PreparedStatement st = statements.get(version);
     if (st == null) {
       st = connection.prepareStatement(dialect.rowStatement(table));
