@@ -1,6 +1,7 @@
 package io.tributary.cdc.source;
 
 import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.config.TestConfigs;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;
 import io.tributary.delta.testing.S3ProxyExtension;
@@ -27,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PostgresTlsS3Test {
   @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
 
-  private static final Secrets NO_SECRETS = new Secrets(k -> null, Secrets.fixed(Collections.emptyMap()));
 
   @Test
   void anS3BundleIsCopiedToALocalFile() throws Exception {
@@ -67,6 +67,6 @@ class PostgresTlsS3Test {
     p.put("postgres.sslrootcert", rootCert);
     p.put("lake.path", S3.uri("silver"));
     S3.hadoopConf().forEach((k, v) -> p.put("hadoop." + k, v));
-    return CdcJobConfig.from(JobParameters.of(p), NO_SECRETS);
+    return CdcJobConfig.from(JobParameters.of(p), TestConfigs.NO_SECRETS);
   }
 }

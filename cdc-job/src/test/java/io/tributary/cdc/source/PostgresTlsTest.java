@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.config.TestConfigs;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;
 import java.util.Collections;
@@ -16,35 +17,26 @@ import org.junit.jupiter.api.Test;
  * and the job's own JDBC), and a bundle that is not there fails naming the option.
  */
 class PostgresTlsTest {
-  private static final Secrets NO_SECRETS = new Secrets(k -> null, Secrets.fixed(Collections.emptyMap()));
 
   @Test
   void aLocalBundleReachesBothConnections() throws Exception {
     java.nio.file.Path bundle = java.nio.file.Files.createTempFile("ca", ".pem");
     try {
-      Map<String, String> p = minimal();
+      Map<String, String> p = TestConfigs.minimal();
       p.put("postgres.sslmode", "VERIFY-FULL");
       p.put("postgres.sslrootcert", bundle.toString());
-      CdcJobConfig c = CdcJobConfig.from(JobParameters.of(p), NO_SECRETS);
+      CdcJobConfig c = CdcJobConfig.from(JobParameters.of(p), TestConfigs.NO_SECRETS);
       assertThat(c.sslMode()).isEqualTo("verify-full");
       assertThat(DebeziumSettings.forSource(c, c.tables(), true)).containsEntry("database.sslmode", "verify-full")
           .containsEntry("database.sslrootcert", bundle.toAbsolutePath().toString());
       assertThat(PostgresTls.jdbcProperties(c)).containsEntry("sslmode", "verify-full")
           .containsEntry("sslrootcert", bundle.toAbsolutePath().toString());
       p.put("postgres.sslrootcert", bundle + ".missing");
-      CdcJobConfig missing = CdcJobConfig.from(JobParameters.of(p), NO_SECRETS);
+      CdcJobConfig missing = CdcJobConfig.from(JobParameters.of(p), TestConfigs.NO_SECRETS);
       assertThatThrownBy(() -> PostgresTls.jdbcProperties(missing))
           .hasMessageContaining("postgres.sslrootcert=" + bundle + ".missing: no readable file there");
     } finally {
       java.nio.file.Files.deleteIfExists(bundle);
     }
-  }
-
-  private static Map<String, String> minimal() {
-    Map<String, String> p = new HashMap<>();
-    p.put("postgres.database", "shop");
-    p.put("postgres.user", "cdc");
-    p.put("lake.path", "s3a://lake/silver/");
-    return p;
   }
 }
