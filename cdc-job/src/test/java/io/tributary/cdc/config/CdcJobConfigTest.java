@@ -4,8 +4,6 @@ import io.tributary.cdc.silver.TableName;
 import io.tributary.cdc.source.DebeziumSettings;
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.config.JobParameters;
-import io.tributary.config.Secrets;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.cdc.config.CdcJobConfig;
 import io.tributary.cdc.config.TestConfigs;
 import io.tributary.config.JobParameters;
-import io.tributary.config.Secrets;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
