@@ -1,5 +1,7 @@
 package io.tributary.cdc;
 
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
 import io.tributary.delta.runtime.UserCodeResources;

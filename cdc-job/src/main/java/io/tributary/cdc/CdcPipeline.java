@@ -1,5 +1,16 @@
 package io.tributary.cdc;
 
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.PgColumnType;
+import io.tributary.cdc.silver.PositionDeduplicator;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverRowTypeInfo;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
+import io.tributary.cdc.silver.TableName;
+import io.tributary.cdc.source.PostgresCatalog;
+import io.tributary.cdc.source.PostgresCdcSource;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.delta.EvolvingDeltaSink;
 import java.sql.Connection;
 import java.sql.SQLException;

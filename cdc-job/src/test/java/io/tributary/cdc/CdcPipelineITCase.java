@@ -1,10 +1,7 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.await;
-import static io.tributary.cdc.CdcTestSupport.awaitValue;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -27,6 +24,11 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.await;
+import static io.tributary.cdc.CdcTestSupport.awaitValue;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Snapshot, inserts, updates and deletes of public.orders land once each, with their metadata. */
 class CdcPipelineITCase {

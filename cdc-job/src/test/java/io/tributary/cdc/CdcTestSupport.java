@@ -1,5 +1,6 @@
 package io.tributary.cdc;
 
+import io.tributary.cdc.config.CdcJobConfig;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;
 import io.tributary.delta.testing.DeltaTestTables;
@@ -30,7 +31,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Shared helpers of the cdc-job integration tests. */
-final class CdcTestSupport {
+public final class CdcTestSupport {
   private CdcTestSupport() {}
 
   static CdcJobConfig config(EmbeddedPostgres pg, String db, Path lake, String tables, String slot, Map<String, String> extra) {
@@ -71,7 +72,7 @@ final class CdcTestSupport {
     });
   }
 
-  static void sql(Connection c, String... statements) throws SQLException {
+  public static void sql(Connection c, String... statements) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);

@@ -1,7 +1,6 @@
 package io.tributary.cdc;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.delta.testing.ChildFirstJob;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -11,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * JDBC from job code as a cluster runs it: each submission's code in a new child-first class

@@ -1,10 +1,8 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.await;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import java.io.IOException;
@@ -33,6 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.await;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code postgres.sslmode=verify-full} against a real PostgreSQL serving TLS with a certificate

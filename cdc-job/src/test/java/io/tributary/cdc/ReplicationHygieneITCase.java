@@ -1,9 +1,8 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.awaitValue;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.Lsns;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -23,6 +22,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.awaitValue;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Slot hygiene: heartbeats move an idle slot, the drop-slot command, a vanished slot. */
 class ReplicationHygieneITCase {

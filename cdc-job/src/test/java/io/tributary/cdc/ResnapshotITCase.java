@@ -1,9 +1,7 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.await;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -26,6 +24,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.await;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A job stopped without a savepoint and started again without state takes a new snapshot. Rows

@@ -1,9 +1,8 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.await;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -38,6 +37,10 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.await;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The restore drill: while a writer keeps changing the source table, the job is repeatedly

@@ -1,8 +1,10 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.Lsns;
+import io.tributary.cdc.silver.TableName;
+import io.tributary.cdc.source.ReplicationAdmin;
+import io.tributary.cdc.source.SlotAheadOfStateException;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;
@@ -26,6 +28,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A restore from an older savepoint than the latest (what Managed Flink's automatic rollback

@@ -1,10 +1,7 @@
 package io.tributary.cdc;
 
-import static io.tributary.cdc.CdcTestSupport.awaitValue;
-import static io.tributary.cdc.CdcTestSupport.sql;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.delta.testing.DeltaTestTables;
 import io.tributary.delta.testing.TestClusters;
@@ -33,6 +30,11 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import static io.tributary.cdc.CdcTestSupport.awaitValue;
+import static io.tributary.cdc.CdcTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Type mapping round trip, unsupported types, ADD COLUMN without restart, tables without a key. */
 class SchemaAndTypesITCase {

@@ -115,7 +115,7 @@ class EmrStepsTest {
         .containsEntry("postgres.password.secret-id", "tributary/staging/postgres")
         .containsEntry("lake.path", "s3a://lake-bucket/silver");
     Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/CdcJobOptions.java");
+    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
     events.keySet().forEach(k -> assertThat(eventsKeys.contains(k) || k.startsWith("sink.")).as(k).isTrue());
     cdc.keySet().forEach(k -> assertThat(cdcKeys.contains(k) || k.startsWith("sink.")
         || k.startsWith("postgres.password.secret-")).as(k).isTrue());

@@ -97,7 +97,7 @@ class TributaryStackTest {
   @Test
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
     Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/CdcJobOptions.java");
+    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
     Set<String> checkpointKeys = optionKeys("job-config/src/main/java/io/tributary/config/CheckpointOptions.java");
     assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
     assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");

@@ -105,7 +105,7 @@ class FlinkDeploymentManifestsTest {
   @Test
   void jobArgumentsAreTheJobsConfigurationKeys() throws IOException {
     Set<String> events = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdc = optionKeys("cdc-job/src/main/java/io/tributary/cdc/CdcJobOptions.java");
+    Set<String> cdc = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
     for (String env : ENVIRONMENTS) {
       Map<String, String> e = args(deployment(env, "tributary-events-job"));
       Map<String, String> c = args(deployment(env, "tributary-cdc-job"));

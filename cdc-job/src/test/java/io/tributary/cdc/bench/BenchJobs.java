@@ -1,12 +1,12 @@
 package io.tributary.cdc.bench;
 
-import io.tributary.cdc.CdcJobConfig;
 import io.tributary.cdc.CdcPipeline;
-import io.tributary.cdc.PositionDeduplicator;
-import io.tributary.cdc.PostgresCdcSource;
-import io.tributary.cdc.ReplicationAdmin;
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverRowTypeInfo;
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.PositionDeduplicator;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverRowTypeInfo;
+import io.tributary.cdc.source.PostgresCdcSource;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;
 import io.tributary.postgres.EmbeddedPostgres;

@@ -1,10 +1,10 @@
 package io.tributary.cdc.bench;
 
 import io.delta.kernel.exceptions.TableNotFoundException;
-import io.tributary.cdc.CdcJobConfig;
 import io.tributary.cdc.CdcPipeline;
-import io.tributary.cdc.ReplicationAdmin;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
 import io.tributary.delta.testing.DeltaTestTables;

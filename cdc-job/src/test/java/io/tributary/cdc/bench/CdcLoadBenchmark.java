@@ -1,8 +1,9 @@
 package io.tributary.cdc.bench;
 
-import io.tributary.cdc.CdcJobConfig;
-import io.tributary.cdc.ReplicationAdmin;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.CdcPipeline;
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.delta.testing.DeltaTestTables;
 import io.tributary.postgres.EmbeddedPostgres;
 import java.nio.file.Files;

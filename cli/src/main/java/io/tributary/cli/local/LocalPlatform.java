@@ -1,8 +1,8 @@
 package io.tributary.cli.local;
 
 import io.delta.kernel.engine.Engine;
-import io.tributary.cdc.CdcJobConfig;
 import io.tributary.cdc.CdcPipeline;
+import io.tributary.cdc.config.CdcJobConfig;
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
 import io.tributary.delta.DeltaTables;

@@ -1,0 +1,361 @@
+package io.tributary.cdc.config;
+
+import io.tributary.cdc.silver.TableName;
+import io.tributary.config.InvalidConfigurationException;
+import io.tributary.config.JobParameters;
+import io.tributary.config.Secret;
+import io.tributary.config.Secrets;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The validated configuration of the CDC job; {@link #from} reports every problem at once. The
+ * password is a {@link Secret} and never printed.
+ */
+public final class CdcJobConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /** libpq's sslmode values, weakest first. */
+  static final List<String> SSL_MODES =
+      Collections.unmodifiableList(java.util.Arrays.asList("disable", "allow", "prefer", "require", "verify-ca", "verify-full"));
+
+  /**
+   * The keys this job reads: a mistyped one in its namespaces ({@code postgres.}, {@code cdc.},
+   * {@code lake.}, {@code checkpoint.}, {@code warehouse.}, bare keys) is refused, not silently replaced by a default.
+   * {@code sink.}, {@code hadoop.}, {@code table.property.} and {@code debezium.} keys are handed on.
+   */
+  private static final io.tributary.config.UnknownKeys KEYS = knownKeys();
+
+  private static io.tributary.config.UnknownKeys knownKeys() {
+    List<String> known = new ArrayList<>();
+    CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
+    io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
+    known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
+    known.addAll(io.tributary.cdc.warehouse.WarehouseConfig.knownKeys());
+    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint.", "warehouse."),
+        List.of("sink.", "hadoop.", "table.property.", "debezium."));
+  }
+
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String user;
+  private final Secret password;
+  private final String sslMode;
+  private final String sslRootCert;
+  private final List<TableName> tables;
+  private final String slotName;
+  private final String publicationName;
+  private final boolean createPublication;
+  private final Map<TableName, String> eventTimeColumns;
+  private final Duration heartbeatInterval;
+  private final String heartbeatQuery;
+  private final String lakePath;
+  private final String sinkIdPrefix;
+  private final int parallelism;
+  private final String uidPrefix;
+  private final boolean acceptSlotAhead;
+  private final long transactionBufferBytes;
+  private final Map<String, String> sinkOptions;
+  private final Map<String, String> debeziumOverrides;
+  /** The warehouse sink's settings, or null without one. */
+  private final io.tributary.cdc.warehouse.WarehouseConfig warehouse;
+
+  private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime,
+      io.tributary.cdc.warehouse.WarehouseConfig warehouse) {
+    this.warehouse = warehouse;
+    this.host = p.get(CdcJobOptions.POSTGRES_HOST);
+    this.port = p.get(CdcJobOptions.POSTGRES_PORT);
+    this.database = p.get(CdcJobOptions.POSTGRES_DATABASE);
+    this.user = p.get(CdcJobOptions.POSTGRES_USER);
+    this.password = password;
+    this.sslMode = p.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
+    String rootCert = p.raw(CdcJobOptions.POSTGRES_SSLROOTCERT.key());
+    this.sslRootCert = rootCert == null || rootCert.trim().isEmpty() ? null : rootCert.trim();
+    this.tables = Collections.unmodifiableList(tables);
+    this.slotName = p.get(CdcJobOptions.SLOT_NAME);
+    this.publicationName = p.get(CdcJobOptions.PUBLICATION_NAME);
+    this.createPublication = p.get(CdcJobOptions.PUBLICATION_CREATE);
+    this.eventTimeColumns = Collections.unmodifiableMap(eventTime);
+    this.heartbeatInterval = p.get(CdcJobOptions.HEARTBEAT_INTERVAL);
+    this.heartbeatQuery = p.get(CdcJobOptions.HEARTBEAT_QUERY).trim();
+    this.lakePath = stripSlash(p.get(CdcJobOptions.LAKE_PATH));
+    this.sinkIdPrefix = p.get(CdcJobOptions.SINK_ID_PREFIX);
+    this.parallelism = p.get(CdcJobOptions.PARALLELISM);
+    this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
+    this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
+    this.transactionBufferBytes = p.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes();
+    Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
+    p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
+    p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
+    this.sinkOptions = Collections.unmodifiableMap(sink);
+    this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(p.withPrefix("debezium.")));
+  }
+
+  /** Reads and validates the job's parameters. */
+  public static CdcJobConfig from(JobParameters params) {
+    return from(params, new Secrets());
+  }
+
+  /**
+   * Reads and validates the job's parameters.
+   *
+   * @throws InvalidConfigurationException listing every problem
+   */
+  public static CdcJobConfig from(JobParameters params, Secrets secrets) {
+    List<String> problems = new ArrayList<>(KEYS.problems(params.asMap().keySet(), "CdcJobOptions (cdc-job README)"));
+    require(params, CdcJobOptions.POSTGRES_DATABASE, problems);
+    require(params, CdcJobOptions.POSTGRES_USER, problems);
+    require(params, CdcJobOptions.LAKE_PATH, problems);
+    check(problems, () -> {
+      int port = params.get(CdcJobOptions.POSTGRES_PORT);
+      if (port < 1 || port > 65535) {
+        problems.add(CdcJobOptions.POSTGRES_PORT.key() + " must be 1..65535, was " + port);
+      }
+    });
+    check(problems, () -> identifier(params.get(CdcJobOptions.SLOT_NAME), CdcJobOptions.SLOT_NAME.key(), problems));
+    check(problems, () -> identifier(params.get(CdcJobOptions.PUBLICATION_NAME), CdcJobOptions.PUBLICATION_NAME.key(), problems));
+    check(problems, () -> {
+      if (params.get(CdcJobOptions.PARALLELISM) < 1) {
+        problems.add(CdcJobOptions.PARALLELISM.key() + " must be at least 1");
+      }
+    });
+    check(problems, () -> {
+      Duration hb = params.get(CdcJobOptions.HEARTBEAT_INTERVAL);
+      if (hb.isNegative() || hb.isZero()) {
+        problems.add(CdcJobOptions.HEARTBEAT_INTERVAL.key() + " must be positive");
+      }
+    });
+    check(problems, () -> params.get(CdcJobOptions.PUBLICATION_CREATE));
+    check(problems, () -> {
+      String mode = params.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
+      String rootCert = params.raw(CdcJobOptions.POSTGRES_SSLROOTCERT.key());
+      boolean hasRootCert = rootCert != null && !rootCert.trim().isEmpty();
+      if (!SSL_MODES.contains(mode)) {
+        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + " must be one of " + SSL_MODES + ", was '" + mode + "'");
+      } else if (mode.startsWith("verify-") && !hasRootCert) {
+        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + "=" + mode + " needs " + CdcJobOptions.POSTGRES_SSLROOTCERT.key()
+            + " (the CA bundle that signs the server's certificate; for RDS the RDS CA bundle)");
+      } else if (hasRootCert && !mode.startsWith("verify-")) {
+        problems.add(CdcJobOptions.POSTGRES_SSLROOTCERT.key() + " is only used with " + CdcJobOptions.POSTGRES_SSLMODE.key()
+            + " verify-ca or verify-full, but the mode is " + mode + ": the certificate would not be checked");
+      }
+    });
+    check(problems, () -> params.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD));
+    check(problems, () -> {
+      if (params.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes() < 1024) {
+        problems.add(CdcJobOptions.TRANSACTION_BUFFER_MEMORY.key() + " must be at least 1 KiB");
+      }
+    });
+    List<TableName> tables = new ArrayList<>();
+    check(problems, () -> {
+      Set<TableName> seen = new LinkedHashSet<>();
+      for (String t : params.get(CdcJobOptions.TABLES).split(",")) {
+        if (t.trim().isEmpty()) {
+          continue;
+        }
+        try {
+          TableName name = TableName.parse(t);
+          if (!seen.add(name)) {
+            problems.add(CdcJobOptions.TABLES.key() + " lists " + name + " twice");
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add(CdcJobOptions.TABLES.key() + ": " + e.getMessage());
+        }
+      }
+      if (seen.isEmpty()) {
+        problems.add(CdcJobOptions.TABLES.key() + " names no table");
+      }
+      tables.addAll(seen);
+    });
+    Map<TableName, String> eventTime = new LinkedHashMap<>();
+    check(problems, () -> {
+      for (String spec : params.get(CdcJobOptions.EVENT_TIME_COLUMNS).split(",")) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.isEmpty()) {
+          continue;
+        }
+        int dot = s.lastIndexOf('.');
+        if (dot <= 0 || dot == s.length() - 1) {
+          problems.add(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": '" + spec.trim() + "' is not table.column");
+          continue;
+        }
+        TableName table = TableName.parse(s.substring(0, dot));
+        if (!tables.contains(table)) {
+          problems.add(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": " + table + " is not a captured table");
+        } else {
+          eventTime.put(table, s.substring(dot + 1));
+        }
+      }
+    });
+    Secret password = null;
+    try {
+      Optional<Secret> secret = secrets.resolve(params, "postgres.password", "PGPASSWORD");
+      password = secret.orElse(null);
+    } catch (RuntimeException e) {
+      problems.add(e.getMessage());
+    }
+    io.tributary.cdc.warehouse.WarehouseConfig warehouse =
+        io.tributary.cdc.warehouse.WarehouseConfig.from(params, secrets, tables, problems).orElse(null);
+    InvalidConfigurationException.throwIfAny("cdc-job", problems);
+    return new CdcJobConfig(params, password, tables, eventTime, warehouse);
+  }
+
+  private static void require(JobParameters p, org.apache.flink.configuration.ConfigOption<String> option, List<String> problems) {
+    String v = p.raw(option.key());
+    if (v == null || v.trim().isEmpty()) {
+      problems.add(option.key() + " is required");
+    }
+  }
+
+  private static void identifier(String value, String key, List<String> problems) {
+    if (!IDENTIFIER.matcher(value).matches()) {
+      problems.add(key + " must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*), was '" + value + "'");
+    }
+  }
+
+  private static void check(List<String> problems, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
+  private static String stripSlash(String path) {
+    return path != null && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** The password, or null when none is configured (trust authentication). */
+  public Secret password() {
+    return password;
+  }
+
+  /** The sslmode of every PostgreSQL session (libpq values, lower case). */
+  public String sslMode() {
+    return sslMode;
+  }
+
+  /** Where the CA bundle is ({@link CdcJobOptions#POSTGRES_SSLROOTCERT}), or null. */
+  public String sslRootCert() {
+    return sslRootCert;
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  public List<TableName> tables() {
+    return tables;
+  }
+
+  public String slotName() {
+    return slotName;
+  }
+
+  public String publicationName() {
+    return publicationName;
+  }
+
+  public boolean createPublication() {
+    return createPublication;
+  }
+
+  /** The event-time column of {@code table}, or null. */
+  public String eventTimeColumn(TableName table) {
+    return eventTimeColumns.get(table);
+  }
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public String heartbeatQuery() {
+    return heartbeatQuery;
+  }
+
+  public String lakePath() {
+    return lakePath;
+  }
+
+  /** Where {@code table}'s silver table lives. */
+  public String tablePath(TableName table) {
+    return lakePath + "/" + silverName(table);
+  }
+
+  /** The silver table's name: the table's, prefixed by its schema outside {@code public}. */
+  public static String silverName(TableName table) {
+    return "public".equals(table.schema()) ? table.table() : table.schema() + "_" + table.table();
+  }
+
+  public String sinkId(TableName table) {
+    return sinkIdPrefix + "." + table.qualified();
+  }
+
+  public int parallelism() {
+    return parallelism;
+  }
+
+  public String uidPrefix() {
+    return uidPrefix;
+  }
+
+  /** Whether a restore from state older than the slot may proceed; see {@link CdcJobOptions#RESTORE_ACCEPT_SLOT_AHEAD}. */
+  public boolean acceptSlotAhead() {
+    return acceptSlotAhead;
+  }
+
+  /** Heap bytes of one buffered source transaction; see {@link CdcJobOptions#TRANSACTION_BUFFER_MEMORY}. */
+  public long transactionBufferBytes() {
+    return transactionBufferBytes;
+  }
+
+  /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */
+  public Map<String, String> sinkOptions() {
+    return sinkOptions;
+  }
+
+  public Map<String, String> debeziumOverrides() {
+    return debeziumOverrides;
+  }
+
+  /** The warehouse sink's settings (docs/warehouse.md), empty when no table is served. */
+  public Optional<io.tributary.cdc.warehouse.WarehouseConfig> warehouse() {
+    return Optional.ofNullable(warehouse);
+  }
+
+  @Override
+  public String toString() {
+    return "CdcJobConfig{postgres=" + user + "@" + host + ":" + port + "/" + database
+        + ", password=" + (password == null ? "none" : password.toString()) + ", sslmode=" + sslMode
+        + ", tables=" + tables + ", slot=" + slotName + ", publication=" + publicationName
+        + ", eventTime=" + eventTimeColumns + ", lake=" + lakePath + ", parallelism=" + parallelism + (warehouse == null ? "" : ", warehouse=" + warehouse) + "}";
+  }
+}
