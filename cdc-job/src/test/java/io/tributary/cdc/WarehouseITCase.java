@@ -4,6 +4,8 @@ import static io.tributary.cdc.CdcTestSupport.await;
 import static io.tributary.cdc.CdcTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.SilverRow;
 import io.tributary.delta.testing.TestClusters;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.postgres.PostgresExtension;

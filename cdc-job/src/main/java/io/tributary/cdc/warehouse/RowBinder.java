@@ -1,9 +1,9 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.PgColumnType;
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.SourceTable;
+import io.tributary.cdc.silver.PgColumnType;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;

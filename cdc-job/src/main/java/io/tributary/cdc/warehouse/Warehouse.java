@@ -1,8 +1,8 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.config.InvalidConfigurationException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secret;
 import io.tributary.config.Secrets;

@@ -2,7 +2,7 @@ package io.tributary.cdc.warehouse;
 
 import static io.tributary.cdc.warehouse.WarehouseTable.quote;
 
-import io.tributary.cdc.PgColumnType;
+import io.tributary.cdc.silver.PgColumnType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.SilverRow;
+import io.tributary.cdc.silver.SilverRow;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.java.functions.KeySelector;

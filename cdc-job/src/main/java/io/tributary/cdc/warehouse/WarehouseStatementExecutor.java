@@ -1,7 +1,7 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverSchema;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.PgColumnType;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.SourceTable;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.PgColumnType;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
+import io.tributary.cdc.silver.TableName;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package io.tributary.cdc.bench;
 
-import io.tributary.cdc.CdcJobConfig;
-import io.tributary.cdc.ReplicationAdmin;
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.source.ReplicationAdmin;
 import io.tributary.postgres.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

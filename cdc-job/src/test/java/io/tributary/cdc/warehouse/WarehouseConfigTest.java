@@ -3,8 +3,8 @@ package io.tributary.cdc.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.cdc.CdcJobConfig;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secrets;

@@ -8,10 +8,10 @@ import static io.tributary.cdc.warehouse.WarehouseTestTables.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.cdc.PgColumnType;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.SourceTable;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.PgColumnType;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
+import io.tributary.cdc.silver.TableName;
 import java.util.List;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.StringData;

@@ -1,11 +1,11 @@
 package io.tributary.cdc.warehouse;
 
-import io.tributary.cdc.PgColumnType;
-import io.tributary.cdc.PgTypeMapper;
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.SourceTable;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.PgColumnType;
+import io.tributary.cdc.silver.PgTypeMapper;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
+import io.tributary.cdc.silver.TableName;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -8,10 +8,10 @@ import static io.tributary.cdc.warehouse.WarehouseTestTables.row;
 import static io.tributary.cdc.warehouse.WarehouseTestTables.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.cdc.SilverRow;
-import io.tributary.cdc.SilverSchema;
-import io.tributary.cdc.SourceTable;
-import io.tributary.cdc.TableName;
+import io.tributary.cdc.silver.SilverRow;
+import io.tributary.cdc.silver.SilverSchema;
+import io.tributary.cdc.silver.SourceTable;
+import io.tributary.cdc.silver.TableName;
 import io.tributary.postgres.PostgresExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;
