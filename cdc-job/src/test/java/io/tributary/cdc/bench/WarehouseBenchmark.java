@@ -50,6 +50,7 @@ public final class WarehouseBenchmark {
     long changes = 100_000;
     int liveSeconds = 20;
     int batchSize = 500;
+    boolean warehouse = true;
     for (int i = 0; i < args.length; i++) {
       if ("--rows".equals(args[i])) {
         rows = Long.parseLong(args[++i]);
@@ -59,8 +60,10 @@ public final class WarehouseBenchmark {
         liveSeconds = Integer.parseInt(args[++i]);
       } else if ("--batch-size".equals(args[i])) {
         batchSize = Integer.parseInt(args[++i]);
+      } else if ("--without-warehouse".equals(args[i])) {
+        warehouse = false; // the same pipeline and load, Delta only: the baseline
       } else {
-        System.out.println("usage: WarehouseBenchmark [--rows N] [--changes N] [--live-seconds N] [--batch-size N]");
+        System.out.println("usage: WarehouseBenchmark [--rows N] [--changes N] [--live-seconds N] [--batch-size N] [--without-warehouse]");
         return;
       }
     }
@@ -90,10 +93,15 @@ public final class WarehouseBenchmark {
           BenchJobs.loadAverage());
       Map<String, String> extra = new HashMap<>();
       extra.put("cdc.event-time-columns", "orders.created_at");
-      extra.put("warehouse.tables", "public.orders");
-      extra.put("warehouse.url", "jdbc:postgresql://127.0.0.1:" + wh.port() + "/dwh");
-      extra.put("warehouse.user", EmbeddedPostgres.SUPERUSER);
-      extra.put("warehouse.batch.size", Integer.toString(batchSize));
+      if (warehouse) {
+        extra.put("warehouse.tables", "public.orders");
+        extra.put("warehouse.url", "jdbc:postgresql://127.0.0.1:" + wh.port() + "/dwh");
+        extra.put("warehouse.user", EmbeddedPostgres.SUPERUSER);
+        extra.put("warehouse.batch.size", Integer.toString(batchSize));
+      } else {
+        System.out.println("Without the warehouse sink: 'warehouse' figures are changes handed to the Delta sink");
+      }
+      WITH_WAREHOUSE = warehouse;
       CdcJobConfig config = BenchJobs.config(pg, "bench", work.resolve("lake"), "bench_wh", "orders", extra);
 
       BenchJobs.SEEN.set(0);
@@ -122,11 +130,12 @@ public final class WarehouseBenchmark {
       System.out.printf("catch-up: %,.0f upserts/s into the warehouse (the source handed on %,.0f changes/s)%n",
           catchUp, catchUpSeen);
 
+      BenchJobs.SEEN.set(0);
       long[] live = live(pg, rows, liveSeconds);
       long liveStart = live[0];
       long committed = live[1];
       long liveEnd = live[2];
-      awaitWarehouse(wh, "SELECT count(*) FROM orders WHERE id = 1 AND status = 'done'", 1, 0);
+      awaitWarehouse(wh, "SELECT count(*) FROM orders WHERE id = 1 AND status = 'done'", 1, warehouse ? 0 : committed);
       double sourceRate = committed / ((liveEnd - liveStart) / 1e9);
       double liveRate = committed / ((System.nanoTime() - liveStart) / 1e9);
       double lagSeconds = (System.nanoTime() - liveEnd) / 1e9;
@@ -187,6 +196,9 @@ public final class WarehouseBenchmark {
    *
    * @return when the counting operator had seen them (System.nanoTime())
    */
+  /** False for the baseline run: the awaited counts are the counting operator's only. */
+  private static boolean WITH_WAREHOUSE = true;
+
   private static long awaitWarehouse(EmbeddedPostgres wh, String countQuery, long n, long seen) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     long seenAt = 0;
@@ -195,7 +207,7 @@ public final class WarehouseBenchmark {
         if (seenAt == 0 && BenchJobs.SEEN.get() >= seen) {
           seenAt = System.nanoTime();
         }
-        if (seenAt != 0 && count(c, countQuery) >= n) {
+        if (seenAt != 0 && (!WITH_WAREHOUSE || count(c, countQuery) >= n)) {
           return seenAt;
         }
         Thread.sleep(50);
