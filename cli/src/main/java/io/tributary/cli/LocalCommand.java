@@ -50,6 +50,10 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--lake", defaultValue = "./lakehouse", description = "Lake directory; tables go under <lake>/silver/ (default ${DEFAULT-VALUE}).")
   Path lake;
 
+  @Option(names = "--warehouse", description = "Also serve the orders table's current state to a second embedded PostgreSQL"
+      + " (the warehouse sink, docs/warehouse.md); the summary compares it with the source row by row.")
+  boolean warehouse;
+
   @Option(names = "--keep", description = "Keep the previous run's data and resume from its savepoints (default: start from empty).")
   boolean keep;
 
@@ -93,7 +97,7 @@ final class LocalCommand implements Callable<Integer> {
         Optional.ofNullable(duration).map(d -> duration(cl, "--duration", d)),
         rate(cl, "--orders-rate", ordersRate), rate(cl, "--events-rate", eventsRate), malformedRate, duplicateRate,
         duration(cl, "--checkpoint-interval", checkpointInterval), Optional.ofNullable(postgresUrl), postgresUser,
-        Optional.ofNullable(kinesisEndpoint), region, stream, shards, parallelism, webUiPort, seed);
+        Optional.ofNullable(kinesisEndpoint), region, stream, shards, parallelism, webUiPort, seed, warehouse);
     LocalPlatform platform = new LocalPlatform(settings, System.out);
     Signals.onInterrupt(platform::requestStop);
     LocalSummary summary = platform.run();

@@ -39,12 +39,22 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "table, csv or json (one object per line); default ${DEFAULT-VALUE}.")
   String format;
 
+  @Option(names = "--warehouse", description = "Query the warehouse of a stopped `tributary local --warehouse` run"
+      + " (its embedded PostgreSQL, started from <data-dir>/warehouse) instead of the silver tables; PostgreSQL SQL.")
+  boolean warehouse;
+
+  @Option(names = "--data-dir", defaultValue = "./.tributary", description = "Data directory of the local run, for --warehouse (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
   @Option(names = "--max-rows", defaultValue = "1000", description = "Rows shown in table format (default ${DEFAULT-VALUE}).")
   long maxRows;
 
   @Override
   public Integer call() throws Exception {
     ResultPrinter printer = new ResultPrinter(formatOf(format), maxRows);
+    if (warehouse) {
+      return queryWarehouse(printer);
+    }
     SilverCatalog catalog = source.catalog();
     if (catalog.isEmpty()) {
       System.err.println("tributary query: " + source.noTables());
@@ -58,6 +68,27 @@ public final class QueryCommand implements Callable<Integer> {
       } catch (SQLException e) {
         System.err.println("tributary query: " + duckDbMessage(e));
         System.err.println("tables: " + String.join(", ", catalog.tables().keySet()) + SilverViews.describe(catalog));
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  /** Starts the local run's warehouse (it must not be running), runs the query there, stops it. */
+  private int queryWarehouse(ResultPrinter printer) throws Exception {
+    Path dir = dataDir.resolve(io.tributary.cli.local.LocalPlatform.WAREHOUSE_DIR);
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      System.err.println("tributary query: no warehouse in " + dataDir + " (run ./tributary local --warehouse first)");
+      return 1;
+    }
+    try (io.tributary.postgres.EmbeddedPostgres pg = io.tributary.postgres.EmbeddedPostgres.builder().dataDirectory(dir)
+            .build().start();
+        Connection c = pg.connect(io.tributary.cli.local.LocalPlatform.WAREHOUSE_DATABASE);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery(sql)) {
+        printer.print(rs, System.out);
+      } catch (SQLException e) {
+        System.err.println("tributary query: " + e.getMessage());
         return 1;
       }
     }

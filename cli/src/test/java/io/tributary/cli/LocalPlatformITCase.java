@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's main command end to end: {@code tributary local} for a bounded time, then again
  * with {@code --keep}, checking the silver tables against what was produced and against
- * PostgreSQL.
+ * PostgreSQL, and (with {@code --warehouse}) the warehouse against PostgreSQL row by row.
  */
 class LocalPlatformITCase {
   @TempDir Path dir;
@@ -52,7 +52,7 @@ class LocalPlatformITCase {
   private LocalSummary run(boolean keep, Duration duration) throws Exception {
     LocalSettings settings = new LocalSettings(dir.resolve("data"), dir.resolve("lake"), keep, Optional.of(duration),
         8, 40, 0.05, 0.02, Duration.ofSeconds(1), Optional.empty(), "postgres", Optional.empty(), "us-east-1",
-        "web-events", 2, 2, 0, 7);
+        "web-events", 2, 2, 0, 7, true);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LocalSummary summary = new LocalPlatform(settings, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
     String text = out.toString(StandardCharsets.UTF_8);
@@ -62,6 +62,14 @@ class LocalPlatformITCase {
     assertThat(summary.tableFiles()).extracting(LocalSummary.TableFiles::table)
         .containsExactly("orders", "atomic_events", "atomic_events_quarantine");
     assertThat(summary.tableFiles()).allSatisfy(t -> assertThat(t.maxPerPartition()).as(t.toString()).isLessThanOrEqualTo(20));
+    // --warehouse: the warehouse's orders_current equals the source table row by row.
+    assertThat(summary.warehouse()).hasValueSatisfying(w -> {
+      assertThat(w.equal()).as(w.toString()).isTrue();
+      assertThat(w.sourceRows()).isPositive();
+    });
+    assertThat(text).contains("  warehouse: ");
+    assertThat(QueryCommand.run(new String[] {"--warehouse", "--data-dir", dir.resolve("data").toString(),
+        "SELECT count(*) FROM orders_current"})).isZero();
     return summary;
   }
 

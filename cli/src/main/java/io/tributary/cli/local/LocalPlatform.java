@@ -53,6 +53,9 @@ public final class LocalPlatform {
   static final String CDC_JOB = "cdc-job";
   static final String DATABASE = "shop";
   static final String ORDERS_TABLE = "orders";
+  /** {@code --warehouse}: the warehouse's data directory under the data dir, and its database. */
+  public static final String WAREHOUSE_DIR = "warehouse";
+  public static final String WAREHOUSE_DATABASE = "warehouse";
   static final String ATOMIC_EVENTS = "atomic_events";
   static final String QUARANTINE = "atomic_events_quarantine";
   static final String CDC_SLOT = "tributary_local";
@@ -62,6 +65,8 @@ public final class LocalPlatform {
   private final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
 
   private EmbeddedPostgres postgres;
+  /** The embedded warehouse of {@code --warehouse}, else null. */
+  private EmbeddedPostgres warehouse;
   private KinesisEmulator kinesis;
   private LocalFlink flink;
   private OrdersProducer orders;
@@ -101,6 +106,9 @@ public final class LocalPlatform {
         settings.keep() && run > 1 ? " (resuming)" : "", data, silver);
     try {
       String jdbcUrl = startPostgres(data);
+      if (settings.warehouse()) {
+        warehouse = startWarehouse(data);
+      }
       URI kinesisEndpoint = startKinesis(data, run);
 
       // The cdc-job reads the table's schema at start, and its first snapshot collapses earlier
@@ -153,6 +161,13 @@ public final class LocalPlatform {
     if (existed) {
       out.println("Starting from empty (the previous run's data was removed; use --keep to resume instead).");
     }
+  }
+
+  /** The second embedded PostgreSQL of {@code --warehouse}, kept in {@code <data-dir>/warehouse} like the source. */
+  static EmbeddedPostgres startWarehouse(Path data) {
+    EmbeddedPostgres w = EmbeddedPostgres.builder().dataDirectory(data.resolve(WAREHOUSE_DIR)).build().start();
+    w.createDatabase(WAREHOUSE_DATABASE);
+    return w;
   }
 
   private String startPostgres(Path data) {
@@ -277,6 +292,13 @@ public final class LocalPlatform {
     p.put("parallelism", "1");
     p.put("checkpoint.interval", settings.checkpointInterval().toMillis() + "ms");
     p.put("sink.manifest.enabled", "true");
+    if (warehouse != null) {
+      p.put("warehouse.tables", "public." + ORDERS_TABLE);
+      p.put("warehouse.url", warehouse.jdbcUrl(WAREHOUSE_DATABASE));
+      p.put("warehouse.user", EmbeddedPostgres.SUPERUSER);
+      out.println("Warehouse:         " + warehouse.jdbcUrl(WAREHOUSE_DATABASE) + " (embedded 17; table public."
+          + ORDERS_TABLE + ", view public." + ORDERS_TABLE + "_current)");
+    }
     JobParameters params = JobParameters.of(p);
     CdcJobConfig config = CdcJobConfig.from(params, new io.tributary.config.Secrets(
         name -> name.equals("PGPASSWORD") ? postgresPassword() : System.getenv(name),
@@ -362,7 +384,14 @@ public final class LocalPlatform {
     }
     state.save();
     progress.refresh(engine);
-    return new LocalSummary(ordersStats, eventsStats, progress, failure, resumedAfterInterruption);
+    WarehouseCheck check = null;
+    if (warehouse != null && failure == null) {
+      // The savepoint flushed the warehouse sink: it holds every change the slot confirmed.
+      try (Connection source = connectToPostgres(); Connection w = warehouse.connect(WAREHOUSE_DATABASE)) {
+        check = WarehouseCheck.compare(source, w, ORDERS_TABLE);
+      }
+    }
+    return new LocalSummary(ordersStats, eventsStats, progress, failure, resumedAfterInterruption, check);
   }
 
   /**
@@ -453,6 +482,9 @@ public final class LocalPlatform {
     }
     if (postgres != null) {
       postgres.stop();
+    }
+    if (warehouse != null) {
+      warehouse.stop();
     }
   }
 

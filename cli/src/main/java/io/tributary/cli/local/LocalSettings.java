@@ -25,11 +25,25 @@ public final class LocalSettings {
   private final int parallelism;
   private final int webUiPort;
   private final long seed;
+  private final boolean warehouse;
 
   public LocalSettings(Path dataDir, Path lake, boolean keep, Optional<Duration> duration, double ordersPerSecond,
       double eventsPerSecond, double malformedRate, double duplicateRate, Duration checkpointInterval,
       Optional<String> postgresUrl, String postgresUser, Optional<URI> kinesisEndpoint, String region, String stream,
       int shards, int parallelism, int webUiPort, long seed) {
+    this(dataDir, lake, keep, duration, ordersPerSecond, eventsPerSecond, malformedRate, duplicateRate, checkpointInterval,
+        postgresUrl, postgresUser, kinesisEndpoint, region, stream, shards, parallelism, webUiPort, seed, false);
+  }
+
+  /**
+   * @param warehouse also run the cdc-job's warehouse sink into a second embedded PostgreSQL (its data in
+   *     {@code <data-dir>/warehouse}) and compare its table with the source in the summary
+   */
+  public LocalSettings(Path dataDir, Path lake, boolean keep, Optional<Duration> duration, double ordersPerSecond,
+      double eventsPerSecond, double malformedRate, double duplicateRate, Duration checkpointInterval,
+      Optional<String> postgresUrl, String postgresUser, Optional<URI> kinesisEndpoint, String region, String stream,
+      int shards, int parallelism, int webUiPort, long seed, boolean warehouse) {
+    this.warehouse = warehouse;
     this.dataDir = dataDir.toAbsolutePath().normalize();
     this.lake = lake.toAbsolutePath().normalize();
     this.keep = keep;
@@ -48,6 +62,11 @@ public final class LocalSettings {
     this.parallelism = parallelism;
     this.webUiPort = webUiPort;
     this.seed = seed;
+  }
+
+  /** Whether the run serves the orders table to an embedded warehouse. */
+  boolean warehouse() {
+    return warehouse;
   }
 
   Path dataDir() {

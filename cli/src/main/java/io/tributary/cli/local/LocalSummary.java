@@ -14,6 +14,7 @@ public final class LocalSummary {
   private final long atomicEventsCommitted;
   private final long quarantineCommitted;
   private final String failure;
+  private final WarehouseCheck warehouse;
   private final long seededOrderChanges;
   private final boolean resumedAfterInterruption;
   private final List<TableFiles> tableFiles;
@@ -63,6 +64,13 @@ public final class LocalSummary {
    */
   LocalSummary(ProducerStats orders, ProducerStats events, Progress progress, String failure,
       boolean resumedAfterInterruption) {
+    this(orders, events, progress, failure, resumedAfterInterruption, null);
+  }
+
+  /** @param warehouse the comparison of {@code --warehouse}, or null */
+  LocalSummary(ProducerStats orders, ProducerStats events, Progress progress, String failure,
+      boolean resumedAfterInterruption, WarehouseCheck warehouse) {
+    this.warehouse = warehouse;
     this.resumedAfterInterruption = resumedAfterInterruption;
     this.orders = orders;
     this.events = events;
@@ -109,6 +117,11 @@ public final class LocalSummary {
   }
 
   /** Why the run ended early, or null. */
+  /** The warehouse comparison of a {@code --warehouse} run that stopped cleanly, else empty. */
+  public java.util.Optional<WarehouseCheck> warehouse() {
+    return java.util.Optional.ofNullable(warehouse);
+  }
+
   public String failure() {
     return failure;
   }
@@ -126,7 +139,8 @@ public final class LocalSummary {
     return failure == null
         && matches(ordersCommitted, orderChanges())
         && matches(atomicEventsCommitted, events.produced("valid"))
-        && matches(quarantineCommitted, events.produced("malformed"));
+        && matches(quarantineCommitted, events.produced("malformed"))
+        && (warehouse == null || warehouse.equal());
   }
 
   private boolean matches(long committed, long produced) {
@@ -156,6 +170,9 @@ public final class LocalSummary {
         events.produced("duplicate"));
     out.printf("  files:   %s (active data files; the jobs compact small files as they run)%n",
         String.join(", ", tableFiles.stream().map(TableFiles::toString).toArray(String[]::new)));
+    if (warehouse != null) {
+      out.printf("  warehouse: %s%n", warehouse);
+    }
     String committed = resumedAfterInterruption
         ? "  every change and event produced in this run is committed, and what the interrupted run before left"
             + " uncommitted (resumed from its last checkpoint)"
@@ -168,6 +185,10 @@ public final class LocalSummary {
     out.println("  ./tributary query \"SELECT status, count(*) AS orders, sum(price * quantity) AS revenue FROM orders_current GROUP BY 1 ORDER BY 2 DESC\"");
     out.println("  ./tributary query \"SELECT event_type, count(*) FROM atomic_events GROUP BY 1 ORDER BY 2 DESC\"");
     out.println("  ./tributary query \"SELECT error_reason, count(*) FROM atomic_events_quarantine GROUP BY 1\"");
+    if (warehouse != null) {
+      out.println("Query the warehouse (PostgreSQL; started from " + settings.dataDir() + "/warehouse):");
+      out.println("  ./tributary query --warehouse --data-dir " + settings.dataDir() + " \"SELECT status, count(*) FROM orders_current GROUP BY 1 ORDER BY 2 DESC\"");
+    }
     out.println("Run again with --keep to resume from here (savepoints in " + settings.dataDir()
         + "); without --keep the next run starts from empty.");
   }
