@@ -29,6 +29,31 @@ public final class JobProperties {
       String host, String port, String database, String user, String passwordSecretId,
       String region, String tables, String lakePath, int parallelism, String sslMode, String sslRootCert) {}
 
+  /**
+   * The cdc-job's optional warehouse sink ({@code warehouse.*}); its password is read from Secrets
+   * Manager ({@code passwordSecretId}) at start. Values may be CDK tokens.
+   */
+  public record WarehouseInputs(String tables, String url, String user, String dialect, String schema,
+      String sslMode, String passwordSecretId, String region) {}
+
+  /** Adds the {@code warehouse} property group of the cdc-job. */
+  public static Map<String, Map<String, String>> withWarehouse(Map<String, Map<String, String>> cdcGroups,
+      WarehouseInputs in) {
+    Map<String, String> w = new LinkedHashMap<>();
+    w.put("tables", in.tables());
+    w.put("url", in.url());
+    w.put("user", in.user());
+    w.put("dialect", in.dialect());
+    w.put("schema", in.schema());
+    w.put("sslmode", in.sslMode());
+    w.put("password.secret-id", in.passwordSecretId());
+    w.put("password.secret-region", in.region());
+    w.put("password.secret-field", "password");
+    Map<String, Map<String, String>> groups = new LinkedHashMap<>(cdcGroups);
+    groups.put("warehouse", w);
+    return groups;
+  }
+
   /** Property groups of the events job (group id to key/value). */
   public static Map<String, Map<String, String>> events(EventsInputs in) {
     Map<String, Map<String, String>> groups = new LinkedHashMap<>();

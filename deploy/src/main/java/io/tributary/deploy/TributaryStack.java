@@ -317,14 +317,47 @@ public final class TributaryStack extends Stack {
       bundleObjectArn = "arn:" + getPartition() + ":s3:::" + tls.s3Object()[0] + "/" + tls.s3Object()[1];
     }
     String caBundleArn = bundleObjectArn;
-    cdcApp = flinkApplication("CdcJob", "cdc-job", cdcJar,
-        JobProperties.cdc(new JobProperties.CdcInputs(dbHost, dbPort, dbName, dbUser,
-            postgresSecret.getSecretArn(), getRegion(), config.get("cdc.tables"), lakePath,
-            config.getInt("cdc.parallelism"), tls.sslMode(), sslRootCert)),
+    Map<String, Map<String, String>> cdcProperties = JobProperties.cdc(new JobProperties.CdcInputs(dbHost, dbPort,
+        dbName, dbUser, postgresSecret.getSecretArn(), getRegion(), config.get("cdc.tables"), lakePath,
+        config.getInt("cdc.parallelism"), tls.sslMode(), sslRootCert));
+    // --- The optional warehouse of the cdc-job (docs/warehouse.md): its password in a secret of its own.
+    Secret warehouseSecret = null;
+    if (!config.get("warehouse.tables").isEmpty()) {
+      if (config.get("warehouse.url").isEmpty()) {
+        throw new IllegalArgumentException(env + ".warehouse.tables is set but " + env + ".warehouse.url is empty");
+      }
+      warehouseSecret = Secret.Builder.create(this, "WarehouseSecret")
+          .secretName("tributary/" + env + "/warehouse")
+          .description("Password of the warehouse user the Tributary cdc-job upserts current state as")
+          .encryptionKey(dataKey)
+          .generateSecretString(SecretStringGenerator.builder()
+              .secretStringTemplate("{\"username\":\"" + config.get("warehouse.user") + "\"}")
+              .generateStringKey("password")
+              .excludePunctuation(true)
+              .passwordLength(32)
+              .build())
+          .removalPolicy(dataRemoval)
+          .build();
+      acknowledge(warehouseSecret, List.of(nag("AwsSolutions-SMG4",
+          "The cdc-job reads the warehouse password once at start; rotate it with a planned snapshot/restart "
+              + "(docs/warehouse.md).")));
+      cdcProperties = JobProperties.withWarehouse(cdcProperties, new JobProperties.WarehouseInputs(
+          config.get("warehouse.tables"), config.get("warehouse.url"), config.get("warehouse.user"),
+          config.get("warehouse.dialect"), config.get("warehouse.schema"), config.get("warehouse.sslmode"),
+          warehouseSecret.getSecretArn(), getRegion()));
+      CfnOutput.Builder.create(this, "WarehouseSecretArn").value(warehouseSecret.getSecretArn()).build();
+    }
+    Secret cdcWarehouseSecret = warehouseSecret;
+    cdcApp = flinkApplication("CdcJob", "cdc-job", cdcJar, cdcProperties,
         config.getInt("cdc.parallelism"), config.getInt("cdc.parallelism-per-kpu"), false,
         vpc, cdcSg, role -> {
           role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
               List.of(postgresSecret.getSecretArn())));
+          if (cdcWarehouseSecret != null) {
+            // The warehouse password: the cdc-job's role only, that one secret.
+            role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+                List.of(cdcWarehouseSecret.getSecretArn())));
+          }
           role.addToPolicy(allow(List.of("kms:Decrypt"), List.of(dataKey.getKeyArn())));
           if (caBundleArn != null) {
             // The CA bundle of postgres.sslrootcert: that one object, read only.

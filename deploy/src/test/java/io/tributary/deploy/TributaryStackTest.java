@@ -98,6 +98,7 @@ class TributaryStackTest {
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
     Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
     Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
+    cdcKeys.addAll(optionKeys("cdc-job/src/main/java/io/tributary/cdc/warehouse/WarehouseOptions.java"));
     Set<String> checkpointKeys = optionKeys("job-config/src/main/java/io/tributary/config/CheckpointOptions.java");
     assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
     assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");
@@ -119,6 +120,43 @@ class TributaryStackTest {
     }
   }
 
+  @Test
+  void theWarehouseSecretIsReadByTheCdcJobOnlyAndItsKeysAreTheJobs() throws IOException {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      assertThat(resources(TEMPLATES.get(env), "AWS::SecretsManager::Secret")).as(env + " without warehouse.tables")
+          .hasSize(1);
+    }
+    App withWarehouse = CdkTestSupport.app(Map.of("develop.warehouse.tables", "public.orders",
+        "develop.warehouse.url", "jdbc:postgresql://dwh.internal:5439/analytics",
+        "develop.warehouse.dialect", "redshift"), "cdk.out-test-warehouse");
+    JsonNode t = json(Template.fromStack((software.amazon.awscdk.Stack) withWarehouse.getNode().findChild("Tributary-develop")));
+    Map<String, JsonNode> secrets = resources(t, "AWS::SecretsManager::Secret");
+    String secretId = secrets.entrySet().stream()
+        .filter(e -> e.getValue().path("Properties").path("Name").asText().equals("tributary/develop/warehouse"))
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
+    assertThat(secrets.get(secretId).path("Properties").has("KmsKeyId")).isTrue();
+
+    JsonNode cdc = byName(t).get("tributary-cdc-job-develop");
+    String cdcRole = cdc.path("Properties").path("ServiceExecutionRole").path("Fn::GetAtt").get(0).asText();
+    List<String> readers = new ArrayList<>();
+    resources(t, "AWS::IAM::Policy").forEach((id, policy) -> {
+      if (policy.path("Properties").path("PolicyDocument").toString().contains("\"" + secretId + "\"")) {
+        policy.path("Properties").path("Roles").forEach(r -> readers.add(r.path("Ref").asText()));
+      }
+    });
+    assertThat(readers).as("roles that may read the warehouse secret").containsExactly(cdcRole);
+
+    Map<String, String> keys = flatten(cdc);
+    assertThat(keys).containsEntry("warehouse.tables", "public.orders")
+        .containsEntry("warehouse.url", "jdbc:postgresql://dwh.internal:5439/analytics")
+        .containsEntry("warehouse.dialect", "redshift")
+        .containsEntry("warehouse.password.secret-field", "password");
+    assertThat(keys.get("warehouse.password.secret-id")).startsWith("<Ref:" + secretId);
+    Set<String> warehouseKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/warehouse/WarehouseOptions.java");
+    keys.keySet().stream().filter(k -> k.startsWith("warehouse."))
+        .forEach(k -> assertThat(known(k, warehouseKeys, Set.of())).as("warehouse key %s", k).isTrue());
+  }
+
   /** A typed option of the job, a pass-through prefix, or a secret reference (Secrets). */
   private static boolean known(String key, Set<String> jobKeys, Set<String> checkpointKeys) {
     if (jobKeys.contains(key) || checkpointKeys.contains(key)) {
@@ -127,7 +165,7 @@ class TributaryStackTest {
     if (key.startsWith("sink.") || key.startsWith("hadoop.")) {
       return true;
     }
-    return key.matches("postgres\\.password\\.(secret-id|secret-region|secret-field)");
+    return key.matches("(postgres|warehouse)\\.password\\.(secret-id|secret-region|secret-field)");
   }
 
   private static Set<String> optionKeys(String relative) throws IOException {
