@@ -5,7 +5,6 @@ import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_EVENT_AGE;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_FUTURE_SKEW;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_PAYLOAD_BYTES;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_PARALLELISM;
-import static io.tributary.eventsjob.EventsJobOptions.HADOOP_PREFIX;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_ACCESS_KEY_ID;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_CONSUMER_TYPE;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_EFO_CONSUMER_NAME;
@@ -23,9 +22,11 @@ import static io.tributary.eventsjob.EventsJobOptions.KINESIS_STREAM;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_ATOMIC_EVENTS_TABLE;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_PATH;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_QUARANTINE_TABLE;
-import static io.tributary.eventsjob.EventsJobOptions.SINK_PREFIX;
 
 import io.tributary.config.InvalidConfigurationException;
+import io.tributary.config.LakeOptions;
+import io.tributary.delta.DeltaSinkConfig;
+import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secret;
 import io.tributary.config.Secrets;
@@ -59,7 +60,8 @@ import org.apache.flink.configuration.ConfigOption;
 public final class EventsJobConfig {
 
   /** Delta sink options the job sets itself; {@code sink.<key>} may not override them. */
-  static final Set<String> RESERVED_SINK_OPTIONS = Set.of("table.path", "sink.id", "partition.columns");
+  static final Set<String> RESERVED_SINK_OPTIONS = Set.of(
+      DeltaSinkOptions.TABLE_PATH.key(), DeltaSinkOptions.SINK_ID.key(), DeltaSinkOptions.PARTITION_COLUMNS.key());
 
   // Kinesis stream names: 1-128 of [a-zA-Z0-9_.-].
   private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
@@ -90,6 +92,7 @@ public final class EventsJobConfig {
   private final EventTimePolicy eventTimePolicy;
   private final Integer parallelism;
   private final Map<String, String> sinkOptions;
+  private final DeltaSinkConfig sink;
   private final Map<String, String> hadoopOptions;
 
   private EventsJobConfig(Reader r) {
@@ -117,6 +120,7 @@ public final class EventsJobConfig {
     this.parallelism = r.parallelism;
     this.sinkOptions = Collections.unmodifiableMap(new TreeMap<>(r.sinkOptions));
     this.hadoopOptions = Collections.unmodifiableMap(new TreeMap<>(r.hadoopOptions));
+    this.sink = r.sink;
   }
 
   /** Reads the process environment (region, secret variables) and AWS Secrets Manager. */
@@ -244,8 +248,16 @@ public final class EventsJobConfig {
     return hadoopOptions;
   }
 
+  /**
+   * The Delta sink configuration of one of the job's tables: the {@code sink.*} and {@code
+   * hadoop.*} options (validated with the job's own) with the table's path and sink id.
+   */
+  public DeltaSinkConfig sinkConfig(String tablePath, String sinkId) {
+    return sink.with(DeltaSinkOptions.TABLE_PATH, tablePath).with(DeltaSinkOptions.SINK_ID, sinkId);
+  }
+
   private String tablePath(String table) {
-    return lakePath.endsWith("/") ? lakePath + table : lakePath + "/" + table;
+    return LakeOptions.tablePath(lakePath, table);
   }
 
   @Override
@@ -303,6 +315,7 @@ public final class EventsJobConfig {
     Integer parallelism;
     Map<String, String> sinkOptions = Map.of();
     Map<String, String> hadoopOptions = Map.of();
+    DeltaSinkConfig sink;
 
     Reader(JobParameters params, Secrets secrets, Function<String, String> environment) {
       this.params = params;
@@ -327,7 +340,9 @@ public final class EventsJobConfig {
       EventsJobOptions.ALL.forEach(o -> known.add(o.key()));
       io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
       known.addAll(io.tributary.config.Secrets.keysRead(KINESIS_SECRET_ACCESS_KEY.key()));
-      problems.addAll(new io.tributary.config.UnknownKeys(known, List.of("kinesis.", "lake.", "events.", "checkpoint."),
+      DeltaSinkOptions.ALL.forEach(o -> known.add(LakeOptions.SINK_PREFIX + o.key()));
+      problems.addAll(new io.tributary.config.UnknownKeys(known,
+              List.of("kinesis.", "lake.", "events.", "checkpoint.", LakeOptions.SINK_PREFIX),
               List.of(KINESIS_PROPERTY_PREFIX))
           .problems(params.asMap().keySet(), "EventsJobOptions (events-job README; raw connector properties go in "
               + KINESIS_PROPERTY_PREFIX + "<key>)"));
@@ -459,7 +474,7 @@ public final class EventsJobConfig {
     }
 
     private void readLake() {
-      lakePath = blankToNull(get(LAKE_PATH));
+      lakePath = LakeOptions.normalizeLakePath(get(LAKE_PATH));
       if (lakePath == null) {
         problems.add(LAKE_PATH.key() + " is required: the folder of the silver tables (local path or s3a://...)");
       }
@@ -510,13 +525,19 @@ public final class EventsJobConfig {
     }
 
     private void readPassThrough() {
-      sinkOptions = params.withPrefix(SINK_PREFIX);
+      sinkOptions = params.withPrefix(LakeOptions.SINK_PREFIX);
       for (String key : sinkOptions.keySet()) {
         if (RESERVED_SINK_OPTIONS.contains(key)) {
-          problems.add(SINK_PREFIX + key + " is set by the job itself and cannot be overridden");
+          problems.add(LakeOptions.SINK_PREFIX + key + " is set by the job itself and cannot be overridden");
         }
       }
-      hadoopOptions = params.withPrefix(HADOOP_PREFIX);
+      hadoopOptions = params.withPrefix(LakeOptions.HADOOP_PREFIX);
+      // The sink options are checked here, with the job's; the table path is the lake's (or a
+      // stand-in when lake.path is missing, reported above) until sinkConfig sets a table's.
+      Map<String, String> options = LakeOptions.sinkOptions(params, false);
+      RESERVED_SINK_OPTIONS.forEach(options::remove);
+      options.put(DeltaSinkOptions.TABLE_PATH.key(), lakePath == null ? "." : lakePath);
+      sink = DeltaSinkConfig.read(options, LakeOptions.SINK_PREFIX, problems);
       kinesisProperties = params.withPrefix(KINESIS_PROPERTY_PREFIX);
     }
 

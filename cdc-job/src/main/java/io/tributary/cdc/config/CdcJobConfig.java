@@ -1,8 +1,11 @@
 package io.tributary.cdc.config;
 
 import io.tributary.cdc.silver.TableName;
+import io.tributary.delta.DeltaSinkConfig;
+import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.config.JobParameters;
+import io.tributary.config.LakeOptions;
 import io.tributary.config.Secret;
 import io.tributary.config.Secrets;
 import java.io.Serializable;
@@ -32,8 +35,9 @@ public final class CdcJobConfig implements Serializable {
 
   /**
    * The keys this job reads: a mistyped one in its namespaces ({@code postgres.}, {@code cdc.},
-   * {@code lake.}, {@code checkpoint.}, bare keys) is refused, not silently replaced by a default.
-   * {@code sink.}, {@code hadoop.}, {@code table.property.} and {@code debezium.} keys are handed on.
+   * {@code lake.}, {@code checkpoint.}, {@code sink.} (the Delta sink's options), bare keys) is
+   * refused, not silently replaced by a default. {@code hadoop.}, {@code table.property.} and
+   * {@code debezium.} keys are handed on.
    */
   private static final io.tributary.config.UnknownKeys KEYS = knownKeys();
 
@@ -42,8 +46,10 @@ public final class CdcJobConfig implements Serializable {
     CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
     io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
     known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
-    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint."),
-        List.of("sink.", "hadoop.", "table.property.", "debezium."));
+    DeltaSinkOptions.ALL.forEach(o -> known.add(LakeOptions.SINK_PREFIX + o.key()));
+    return new io.tributary.config.UnknownKeys(known,
+        List.of("postgres.", "cdc.", "lake.", "checkpoint.", LakeOptions.SINK_PREFIX),
+        List.of(LakeOptions.HADOOP_PREFIX, LakeOptions.TABLE_PROPERTY_PREFIX, "debezium."));
   }
 
   private final String host;
@@ -66,10 +72,11 @@ public final class CdcJobConfig implements Serializable {
   private final String uidPrefix;
   private final boolean acceptSlotAhead;
   private final long transactionBufferBytes;
-  private final Map<String, String> sinkOptions;
+  private final DeltaSinkConfig sink;
   private final Map<String, String> debeziumOverrides;
 
-  private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime) {
+  private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime,
+      DeltaSinkConfig sink) {
     this.host = p.get(CdcJobOptions.POSTGRES_HOST);
     this.port = p.get(CdcJobOptions.POSTGRES_PORT);
     this.database = p.get(CdcJobOptions.POSTGRES_DATABASE);
@@ -85,16 +92,13 @@ public final class CdcJobConfig implements Serializable {
     this.eventTimeColumns = Collections.unmodifiableMap(eventTime);
     this.heartbeatInterval = p.get(CdcJobOptions.HEARTBEAT_INTERVAL);
     this.heartbeatQuery = p.get(CdcJobOptions.HEARTBEAT_QUERY).trim();
-    this.lakePath = stripSlash(p.get(CdcJobOptions.LAKE_PATH));
+    this.lakePath = LakeOptions.normalizeLakePath(p.get(CdcJobOptions.LAKE_PATH));
     this.sinkIdPrefix = p.get(CdcJobOptions.SINK_ID_PREFIX);
     this.parallelism = p.get(CdcJobOptions.PARALLELISM);
     this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
     this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
     this.transactionBufferBytes = p.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes();
-    Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
-    p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
-    p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
-    this.sinkOptions = Collections.unmodifiableMap(sink);
+    this.sink = sink;
     this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(p.withPrefix("debezium.")));
   }
 
@@ -201,8 +205,9 @@ public final class CdcJobConfig implements Serializable {
     } catch (RuntimeException e) {
       problems.add(e.getMessage());
     }
+    DeltaSinkConfig sink = sinkOptions(params, problems);
     InvalidConfigurationException.throwIfAny("cdc-job", problems);
-    return new CdcJobConfig(params, password, tables, eventTime);
+    return new CdcJobConfig(params, password, tables, eventTime, sink);
   }
 
   private static void require(JobParameters p, org.apache.flink.configuration.ConfigOption<String> option, List<String> problems) {
@@ -226,8 +231,16 @@ public final class CdcJobConfig implements Serializable {
     }
   }
 
-  private static String stripSlash(String path) {
-    return path != null && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  /**
+   * The Delta sink options every silver table shares, validated with the job's own (the table path
+   * is the lake's until {@link #sinkConfig} sets a table's).
+   */
+  private static DeltaSinkConfig sinkOptions(JobParameters params, List<String> problems) {
+    Map<String, String> options = LakeOptions.sinkOptions(params, true);
+    String lake = LakeOptions.normalizeLakePath(params.raw(CdcJobOptions.LAKE_PATH.key()));
+    // Without lake.path (reported above) the sink options are still checked, against a stand-in.
+    options.put(DeltaSinkOptions.TABLE_PATH.key(), lake == null ? "." : lake);
+    return DeltaSinkConfig.read(options, LakeOptions.SINK_PREFIX, problems);
   }
 
   public String host() {
@@ -300,7 +313,7 @@ public final class CdcJobConfig implements Serializable {
 
   /** Where {@code table}'s silver table lives. */
   public String tablePath(TableName table) {
-    return lakePath + "/" + silverName(table);
+    return LakeOptions.tablePath(lakePath, silverName(table));
   }
 
   /** The silver table's name: the table's, prefixed by its schema outside {@code public}. */
@@ -332,7 +345,24 @@ public final class CdcJobConfig implements Serializable {
 
   /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */
   public Map<String, String> sinkOptions() {
-    return sinkOptions;
+    Map<String, String> options = new TreeMap<>(sink.options());
+    options.remove(DeltaSinkOptions.TABLE_PATH.key());
+    return Collections.unmodifiableMap(options);
+  }
+
+  /**
+   * The Delta sink configuration of {@code table}'s silver table: the shared sink options with the
+   * table's path and sink id, and, when the operator accepted a rollback ({@link #acceptSlotAhead}),
+   * {@link DeltaSinkOptions#RESTORE_ACCEPT_OLDER_CHECKPOINT}: the sinks then see the same older restore.
+   */
+  public DeltaSinkConfig sinkConfig(TableName table) {
+    DeltaSinkConfig c = sink.with(DeltaSinkOptions.TABLE_PATH, tablePath(table)).with(DeltaSinkOptions.SINK_ID, sinkId(table));
+    return acceptSlotAhead ? c.with(DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT, true) : c;
+  }
+
+  /** The sink options with the lake as table path: for the Hadoop configuration of other files in the lake. */
+  public DeltaSinkConfig lakeSinkConfig() {
+    return sink;
   }
 
   public Map<String, String> debeziumOverrides() {

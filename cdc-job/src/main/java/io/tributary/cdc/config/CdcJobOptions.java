@@ -79,10 +79,12 @@ public final class CdcJobOptions {
           .defaultValue("SELECT pg_logical_emit_message(false, 'tributary-heartbeat', now()::text)")
           .withDescription("SQL run at every heartbeat to create WAL traffic the slot sees; empty to disable.");
 
-  public static final ConfigOption<String> LAKE_PATH =
-      ConfigOptions.key("lake.path").stringType().noDefaultValue()
-          .withDescription("Root of the silver tables (local path or s3a://...); table <t> goes to <lake.path>/<t>, "
-              + "a table outside schema public to <lake.path>/<schema>_<t> (required).");
+  /**
+   * Root of the silver tables (shared with events-job: {@link io.tributary.config.LakeOptions}); table
+   * {@code <t>} goes to {@code <lake.path>/<t>}, a table outside schema public to {@code
+   * <lake.path>/<schema>_<t>}.
+   */
+  public static final ConfigOption<String> LAKE_PATH = io.tributary.config.LakeOptions.LAKE_PATH;
 
   public static final ConfigOption<String> SINK_ID_PREFIX =
       ConfigOptions.key("cdc.sink-id-prefix").stringType().defaultValue("cdc-job")
