@@ -62,6 +62,11 @@ public final class Secrets {
   private static final String SECRET_FIELD = ".secret-field";
   private static final String ENV = ".env";
 
+  /** The key naming the environment variable that holds secret {@code key}: {@code <key>.env}. */
+  public static String envKey(String key) {
+    return key + ENV;
+  }
+
   /** Every parameter key {@link #resolve} reads for the secret {@code key}: the key and its source keys. */
   public static List<String> keysRead(String key) {
     return List.of(key, key + ENV, key + SECRET_ID, key + SECRET_REGION, key + SECRET_FIELD);

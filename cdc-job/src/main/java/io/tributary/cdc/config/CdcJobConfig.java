@@ -45,7 +45,7 @@ public final class CdcJobConfig implements Serializable {
     List<String> known = new ArrayList<>();
     CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
     io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
-    known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
+    known.addAll(io.tributary.config.Secrets.keysRead(CdcJobOptions.POSTGRES_PASSWORD.key()));
     DeltaSinkOptions.ALL.forEach(o -> known.add(LakeOptions.SINK_PREFIX + o.key()));
     return new io.tributary.config.UnknownKeys(known,
         List.of("postgres.", "cdc.", "lake.", "checkpoint.", LakeOptions.SINK_PREFIX),
@@ -200,7 +200,7 @@ public final class CdcJobConfig implements Serializable {
     });
     Secret password = null;
     try {
-      Optional<Secret> secret = secrets.resolve(params, "postgres.password", "PGPASSWORD");
+      Optional<Secret> secret = secrets.resolve(params, CdcJobOptions.POSTGRES_PASSWORD.key(), "PGPASSWORD");
       password = secret.orElse(null);
     } catch (RuntimeException e) {
       problems.add(e.getMessage());

@@ -32,6 +32,18 @@ public final class CdcJobOptions {
       ConfigOptions.key("postgres.user").stringType().noDefaultValue()
           .withDescription("User with the REPLICATION attribute and SELECT on the captured tables (required).");
 
+  /**
+   * Read through {@link io.tributary.config.Secrets}, never with {@code get}: from {@code
+   * postgres.password.secret-id} (AWS Secrets Manager), {@code postgres.password.env}, the literal,
+   * or {@code PGPASSWORD}.
+   */
+  public static final ConfigOption<String> POSTGRES_PASSWORD =
+      ConfigOptions.key("postgres.password").stringType().noDefaultValue()
+          .withDescription("Password of postgres.user; none for trust authentication. Prefer "
+              + "postgres.password.secret-id=<Secrets Manager secret> (with postgres.password.secret-region and "
+              + "postgres.password.secret-field, default password) or postgres.password.env=<VARIABLE>; the "
+              + "literal value is for local use only. Default: the PGPASSWORD variable.");
+
   public static final ConfigOption<String> POSTGRES_SSLMODE =
       ConfigOptions.key("postgres.sslmode").stringType().defaultValue("prefer")
           .withDescription("TLS of every PostgreSQL session (replication and queries), as in libpq: disable, allow, "
@@ -120,6 +132,7 @@ public final class CdcJobOptions {
       POSTGRES_PORT,
       POSTGRES_DATABASE,
       POSTGRES_USER,
+      POSTGRES_PASSWORD,
       POSTGRES_SSLMODE,
       POSTGRES_SSLROOTCERT,
       TABLES,
