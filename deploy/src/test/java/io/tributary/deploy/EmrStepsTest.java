@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The generated EMR steps, checked offline as the EMR API and the Flink CLI will read them. */
@@ -114,11 +110,13 @@ class EmrStepsTest {
     assertThat(cdc).containsEntry("postgres.host", "db.internal")
         .containsEntry("postgres.password.secret-id", "tributary/staging/postgres")
         .containsEntry("lake.path", "s3a://lake-bucket/silver");
-    Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
-    events.keySet().forEach(k -> assertThat(eventsKeys.contains(k) || k.startsWith("sink.")).as(k).isTrue());
-    cdc.keySet().forEach(k -> assertThat(cdcKeys.contains(k) || k.startsWith("sink.")
-        || k.startsWith("postgres.password.secret-")).as(k).isTrue());
+    Set<String> eventsKeys = keys(io.tributary.eventsjob.EventsJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
+    eventsKeys.addAll(sinkKeys());
+    Set<String> cdcKeys = keys(io.tributary.cdc.config.CdcJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
+    cdcKeys.addAll(sinkKeys());
+    cdcKeys.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
+    events.keySet().forEach(k -> assertThat(eventsKeys).as("events-job key").contains(k));
+    cdc.keySet().forEach(k -> assertThat(cdcKeys).as("cdc-job key").contains(k));
   }
 
   @Test
@@ -197,13 +195,20 @@ class EmrStepsTest {
     return names;
   }
 
-  private static Set<String> optionKeys(String relative) throws IOException {
-    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
-    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
+  /** The keys of {@code options}. */
+  @SafeVarargs
+  private static Set<String> keys(List<org.apache.flink.configuration.ConfigOption<?>>... options) {
     Set<String> keys = new TreeSet<>();
-    while (m.find()) {
-      keys.add(m.group(1));
+    for (List<org.apache.flink.configuration.ConfigOption<?>> list : options) {
+      list.forEach(o -> keys.add(o.key()));
     }
+    return keys;
+  }
+
+  /** The Delta sink options as a job reads them: {@code sink.<key>}. */
+  private static Set<String> sinkKeys() {
+    Set<String> keys = new TreeSet<>();
+    io.tributary.delta.DeltaSinkOptions.ALL.forEach(o -> keys.add(io.tributary.config.LakeOptions.SINK_PREFIX + o.key()));
     return keys;
   }
 }

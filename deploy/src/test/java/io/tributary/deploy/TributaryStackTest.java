@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,9 +93,10 @@ class TributaryStackTest {
 
   @Test
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
-    Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
-    Set<String> checkpointKeys = optionKeys("job-config/src/main/java/io/tributary/config/CheckpointOptions.java");
+    Set<String> eventsKeys = keys(io.tributary.eventsjob.EventsJobOptions.ALL);
+    Set<String> cdcKeys = keys(io.tributary.cdc.config.CdcJobOptions.ALL);
+    cdcKeys.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
+    Set<String> checkpointKeys = keys(io.tributary.config.CheckpointOptions.ALL);
     assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
     assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
@@ -119,24 +117,26 @@ class TributaryStackTest {
     }
   }
 
-  /** A typed option of the job, a pass-through prefix, or a secret reference (Secrets). */
+  /** A typed option of the job (or its secret's source keys), a Delta sink option, or a Hadoop setting. */
   private static boolean known(String key, Set<String> jobKeys, Set<String> checkpointKeys) {
-    if (jobKeys.contains(key) || checkpointKeys.contains(key)) {
-      return true;
-    }
-    if (key.startsWith("sink.") || key.startsWith("hadoop.")) {
-      return true;
-    }
-    return key.matches("postgres\\.password\\.(secret-id|secret-region|secret-field)");
+    return jobKeys.contains(key) || checkpointKeys.contains(key) || sinkKeys().contains(key)
+        || key.startsWith(io.tributary.config.LakeOptions.HADOOP_PREFIX);
   }
 
-  private static Set<String> optionKeys(String relative) throws IOException {
-    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
-    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
+  /** The keys of {@code options}. */
+  @SafeVarargs
+  private static Set<String> keys(List<org.apache.flink.configuration.ConfigOption<?>>... options) {
     Set<String> keys = new TreeSet<>();
-    while (m.find()) {
-      keys.add(m.group(1));
+    for (List<org.apache.flink.configuration.ConfigOption<?>> list : options) {
+      list.forEach(o -> keys.add(o.key()));
     }
+    return keys;
+  }
+
+  /** The Delta sink options as a job reads them: {@code sink.<key>}. */
+  private static Set<String> sinkKeys() {
+    Set<String> keys = new TreeSet<>();
+    io.tributary.delta.DeltaSinkOptions.ALL.forEach(o -> keys.add(io.tributary.config.LakeOptions.SINK_PREFIX + o.key()));
     return keys;
   }
 

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,17 +102,19 @@ class FlinkDeploymentManifestsTest {
 
   @Test
   void jobArgumentsAreTheJobsConfigurationKeys() throws IOException {
-    Set<String> events = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdc = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
+    Set<String> events = keys(io.tributary.eventsjob.EventsJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
+    events.addAll(sinkKeys());
+    Set<String> cdc = keys(io.tributary.cdc.config.CdcJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
+    cdc.addAll(sinkKeys());
+    cdc.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
     for (String env : ENVIRONMENTS) {
       Map<String, String> e = args(deployment(env, "tributary-events-job"));
       Map<String, String> c = args(deployment(env, "tributary-cdc-job"));
       assertThat(e).containsKeys("kinesis.stream", "lake.path");
       assertThat(c).containsKeys("postgres.host", "postgres.database", "postgres.user",
           "postgres.password.secret-id", "lake.path");
-      e.keySet().forEach(k -> assertThat(events.contains(k) || k.startsWith("sink.")).as("events-job --" + k).isTrue());
-      c.keySet().forEach(k -> assertThat(cdc.contains(k) || k.startsWith("sink.")
-          || k.equals("postgres.password.secret-id")).as("cdc-job --" + k).isTrue());
+      e.keySet().forEach(k -> assertThat(events).as("events-job --" + k).contains(k));
+      c.keySet().forEach(k -> assertThat(cdc).as("cdc-job --" + k).contains(k));
     }
   }
 
@@ -291,13 +291,20 @@ class FlinkDeploymentManifestsTest {
     return result;
   }
 
-  private static Set<String> optionKeys(String relative) throws IOException {
-    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
-    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
+  /** The keys of {@code options}. */
+  @SafeVarargs
+  private static Set<String> keys(List<org.apache.flink.configuration.ConfigOption<?>>... options) {
     Set<String> keys = new TreeSet<>();
-    while (m.find()) {
-      keys.add(m.group(1));
+    for (List<org.apache.flink.configuration.ConfigOption<?>> list : options) {
+      list.forEach(o -> keys.add(o.key()));
     }
+    return keys;
+  }
+
+  /** The Delta sink options as a job reads them: {@code sink.<key>}. */
+  private static Set<String> sinkKeys() {
+    Set<String> keys = new TreeSet<>();
+    io.tributary.delta.DeltaSinkOptions.ALL.forEach(o -> keys.add(io.tributary.config.LakeOptions.SINK_PREFIX + o.key()));
     return keys;
   }
 }
