@@ -114,7 +114,7 @@ class EmrStepsTest {
     eventsKeys.addAll(sinkKeys());
     Set<String> cdcKeys = keys(io.tributary.cdc.config.CdcJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
     cdcKeys.addAll(sinkKeys());
-    cdcKeys.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
+    cdcKeys.addAll(io.tributary.config.SecretKeys.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
     events.keySet().forEach(k -> assertThat(eventsKeys).as("events-job key").contains(k));
     cdc.keySet().forEach(k -> assertThat(cdcKeys).as("cdc-job key").contains(k));
   }

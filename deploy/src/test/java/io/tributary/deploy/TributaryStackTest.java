@@ -95,7 +95,7 @@ class TributaryStackTest {
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
     Set<String> eventsKeys = keys(io.tributary.eventsjob.EventsJobOptions.ALL);
     Set<String> cdcKeys = keys(io.tributary.cdc.config.CdcJobOptions.ALL);
-    cdcKeys.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
+    cdcKeys.addAll(io.tributary.config.SecretKeys.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
     Set<String> checkpointKeys = keys(io.tributary.config.CheckpointOptions.ALL);
     assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
     assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");

@@ -106,7 +106,7 @@ class FlinkDeploymentManifestsTest {
     events.addAll(sinkKeys());
     Set<String> cdc = keys(io.tributary.cdc.config.CdcJobOptions.ALL, io.tributary.config.CheckpointOptions.ALL);
     cdc.addAll(sinkKeys());
-    cdc.addAll(io.tributary.config.Secrets.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
+    cdc.addAll(io.tributary.config.SecretKeys.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
     for (String env : ENVIRONMENTS) {
       Map<String, String> e = args(deployment(env, "tributary-events-job"));
       Map<String, String> c = args(deployment(env, "tributary-cdc-job"));
