@@ -6,11 +6,11 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /**
- * Every option of the CDC job. Besides these: {@code postgres.password} (through
- * {@link io.tributary.config.Secrets}: {@code postgres.password.secret-id}, {@code
- * postgres.password.env}, the literal, or {@code PGPASSWORD}), the checkpoint options of {@link
- * io.tributary.config.CheckpointOptions}, {@code sink.*} (Delta sink options), {@code hadoop.*}
- * (Hadoop/S3A configuration), {@code table.property.*} (Delta table properties) and {@code
+ * Every option of the CDC job (generated reference: docs/options.md). Besides these: the
+ * password's source keys ({@link #POSTGRES_PASSWORD}), the checkpoint options of {@link
+ * io.tributary.config.CheckpointOptions}, and, with the prefixes of {@link
+ * io.tributary.config.LakeOptions}, {@code sink.*} (Delta sink options), {@code hadoop.*}
+ * (Hadoop/S3A configuration) and {@code table.property.*} (Delta table properties); {@code
  * debezium.*} (Debezium connector overrides).
  */
 public final class CdcJobOptions {
