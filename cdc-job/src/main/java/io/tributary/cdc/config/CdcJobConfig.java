@@ -136,7 +136,7 @@ public final class CdcJobConfig implements Serializable {
     List<TableName> tables = tables(r);
     Map<TableName, String> eventTime = eventTimeColumns(r, tables);
     Secret password = r.secret(secrets, CdcJobOptions.POSTGRES_PASSWORD.key(), "PGPASSWORD").orElse(null);
-    DeltaSinkConfig sink = sinkOptions(params, r.problems());
+    DeltaSinkConfig sink = sharedSinkConfig(params, r.problems());
     r.throwIfAny("cdc-job");
     return new CdcJobConfig(params, password, tables, eventTime, sink);
   }
@@ -209,7 +209,7 @@ public final class CdcJobConfig implements Serializable {
    * The Delta sink options every silver table shares, validated with the job's own (the table path
    * is the lake's until {@link #sinkConfig} sets a table's).
    */
-  private static DeltaSinkConfig sinkOptions(JobParameters params, List<String> problems) {
+  private static DeltaSinkConfig sharedSinkConfig(JobParameters params, List<String> problems) {
     Map<String, String> options = LakeOptions.sinkOptions(params, true);
     String lake = LakeOptions.normalizeLakePath(params.raw(CdcJobOptions.LAKE_PATH.key()));
     // Without lake.path (reported above) the sink options are still checked, against a stand-in.
