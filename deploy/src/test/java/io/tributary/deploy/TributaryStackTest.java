@@ -93,12 +93,10 @@ class TributaryStackTest {
 
   @Test
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
-    Set<String> eventsKeys = keys(io.tributary.eventsjob.EventsJobOptions.ALL);
-    Set<String> cdcKeys = keys(io.tributary.cdc.config.CdcJobOptions.ALL);
-    cdcKeys.addAll(io.tributary.config.SecretKeys.keysRead(io.tributary.cdc.config.CdcJobOptions.POSTGRES_PASSWORD.key()));
-    Set<String> checkpointKeys = keys(io.tributary.config.CheckpointOptions.ALL);
-    assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
-    assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");
+    JobOptionKeys eventsKeys = JobOptionKeys.of("events-job");
+    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    assertThat(eventsKeys.keys()).contains("kinesis.stream", "lake.path", "checkpoint.interval", "sink.manifest.enabled");
+    assertThat(cdcKeys.keys()).contains("postgres.host", "postgres.database", "lake.path", "postgres.password.secret-id");
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       Map<String, JsonNode> apps = byName(TEMPLATES.get(env));
       Map<String, String> events = flatten(apps.get("tributary-events-job-" + env));
@@ -109,35 +107,12 @@ class TributaryStackTest {
           "postgres.password.secret-id", "cdc.tables", "lake.path", "parallelism");
       assertThat(cdc.get("postgres.password.secret-id")).startsWith("<Ref:PostgresSecret");
       for (String key : events.keySet()) {
-        assertThat(known(key, eventsKeys, checkpointKeys)).as("events-job key %s", key).isTrue();
+        assertThat(eventsKeys.accepts(key)).as("events-job key %s", key).isTrue();
       }
       for (String key : cdc.keySet()) {
-        assertThat(known(key, cdcKeys, checkpointKeys)).as("cdc-job key %s", key).isTrue();
+        assertThat(cdcKeys.accepts(key)).as("cdc-job key %s", key).isTrue();
       }
     }
-  }
-
-  /** A typed option of the job (or its secret's source keys), a Delta sink option, or a Hadoop setting. */
-  private static boolean known(String key, Set<String> jobKeys, Set<String> checkpointKeys) {
-    return jobKeys.contains(key) || checkpointKeys.contains(key) || sinkKeys().contains(key)
-        || key.startsWith(io.tributary.config.LakeOptions.HADOOP_PREFIX);
-  }
-
-  /** The keys of {@code options}. */
-  @SafeVarargs
-  private static Set<String> keys(List<org.apache.flink.configuration.ConfigOption<?>>... options) {
-    Set<String> keys = new TreeSet<>();
-    for (List<org.apache.flink.configuration.ConfigOption<?>> list : options) {
-      list.forEach(o -> keys.add(o.key()));
-    }
-    return keys;
-  }
-
-  /** The Delta sink options as a job reads them: {@code sink.<key>}. */
-  private static Set<String> sinkKeys() {
-    Set<String> keys = new TreeSet<>();
-    io.tributary.delta.DeltaSinkOptions.ALL.forEach(o -> keys.add(io.tributary.config.LakeOptions.SINK_PREFIX + o.key()));
-    return keys;
   }
 
   private static Map<String, String> flatten(JsonNode app) {

@@ -3,6 +3,7 @@ package io.tributary.cli.options;
 import io.tributary.cdc.config.CdcJobOptions;
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.LakeOptions;
+import io.tributary.config.SecretKeys;
 import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.eventsjob.EventsJobOptions;
 import java.io.IOException;
@@ -35,17 +36,50 @@ public final class OptionReference {
 
   private OptionReference() {}
 
-  /** Writes the reference to {@code args[0]} (default ../docs/options.md, from the cli module). */
+  /** Writes docs/options.md and docs/options.json under {@code args[0]} (default .., the repository from cli). */
   public static void main(String[] args) throws IOException {
-    Path target = Path.of(args.length > 0 ? args[0] : "../docs/options.md");
-    Files.writeString(target, render(), StandardCharsets.UTF_8);
+    Path docs = Path.of(args.length > 0 ? args[0] : "..", "docs");
+    Files.writeString(docs.resolve("options.md"), render(), StandardCharsets.UTF_8);
+    Files.writeString(docs.resolve("options.json"), renderKeys(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The keys each job accepts, machine-readable: its options, the checkpoint options, the sink
+   * options as {@code sink.<key>} and its secret's source keys, and the prefixes it hands on
+   * unchecked. deploy's and k8s's tests check the keys they deploy against it (they cannot depend
+   * on the jobs: the CDK app and the manifests build without Flink).
+   */
+  public static String renderKeys() {
+    List<String> cdc = new ArrayList<>();
+    CdcJobOptions.ALL.forEach(o -> cdc.add(o.key()));
+    cdc.addAll(SecretKeys.keysRead(CdcJobOptions.POSTGRES_PASSWORD.key()).subList(1, 5));
+    List<String> events = new ArrayList<>();
+    EventsJobOptions.ALL.forEach(o -> events.add(o.key()));
+    events.addAll(SecretKeys.keysRead(EventsJobOptions.KINESIS_SECRET_ACCESS_KEY.key()).subList(1, 5));
+    for (List<String> keys : List.of(cdc, events)) {
+      CheckpointOptions.ALL.forEach(o -> keys.add(o.key()));
+      DeltaSinkOptions.ALL.forEach(o -> keys.add(LakeOptions.SINK_PREFIX + o.key()));
+    }
+    return "{\n"
+        + "  \"cdc-job\": " + job(cdc, List.of(LakeOptions.HADOOP_PREFIX, LakeOptions.TABLE_PROPERTY_PREFIX, "debezium.")) + ",\n"
+        + "  \"events-job\": " + job(events, List.of(LakeOptions.HADOOP_PREFIX, EventsJobOptions.KINESIS_PROPERTY_PREFIX))
+        + "\n}\n";
+  }
+
+  private static String job(List<String> keys, List<String> passThrough) {
+    return "{\n    \"keys\": " + array(keys) + ",\n    \"passThroughPrefixes\": " + array(passThrough) + "\n  }";
+  }
+
+  private static String array(List<String> values) {
+    return values.stream().sorted().map(v -> "\"" + v + "\"").collect(Collectors.joining(", ", "[", "]"));
   }
 
   /** The whole document. */
   public static String render() {
     StringBuilder b = new StringBuilder();
     b.append("# Job options\n\n")
-        .append("<!-- Generated from the option classes by cli's OptionReference; do not edit. Regenerate with:\n")
+        .append("<!-- Generated from the option classes by cli's OptionReference, with options.json (the keys each job\n")
+        .append("     accepts, which deploy's and k8s's tests check against); do not edit. Regenerate with:\n")
         .append("     ").append(REGENERATE).append(" -->\n\n")
         .append("Every option of both jobs, generated from the code (`CdcJobOptions`, `EventsJobOptions`,\n")
         .append("`CheckpointOptions`, `LakeOptions`, `DeltaSinkOptions`). Options come as `--key value` arguments,\n")

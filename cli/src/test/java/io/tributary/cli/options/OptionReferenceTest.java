@@ -14,13 +14,21 @@ class OptionReferenceTest {
 
   @Test
   void theCheckedInReferenceMatchesTheCode() throws Exception {
-    String generated = OptionReference.render();
+    assertCurrent(FILE, OptionReference.render());
+  }
+
+  @Test
+  void theCheckedInKeyListMatchesTheCode() throws Exception {
+    assertCurrent(FILE.resolveSibling("options.json"), OptionReference.renderKeys());
+  }
+
+  private static void assertCurrent(Path file, String generated) throws Exception {
     if (Boolean.getBoolean("tributary.options.write")) {
-      Files.writeString(FILE, generated, StandardCharsets.UTF_8);
+      Files.writeString(file, generated, StandardCharsets.UTF_8);
     }
-    String checkedIn = Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "";
+    String checkedIn = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     assertThat(checkedIn)
-        .as("docs/options.md is out of date with the option classes; regenerate it with\n  %s\n",
+        .as("docs/%s is out of date with the option classes; regenerate it with\n  %s\n", file.getFileName(),
             OptionReference.REGENERATE)
         .isEqualTo(generated);
   }
