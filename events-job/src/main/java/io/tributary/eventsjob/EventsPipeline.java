@@ -180,14 +180,10 @@ public final class EventsPipeline {
   }
 
   static DeltaSink deltaSink(RowType rowType, String tablePath, String sinkId, EventsJobConfig config) {
-    DeltaSink.Builder builder =
-        DeltaSink.forRowData(rowType)
-            .options(config.sinkOptions())
-            .tablePath(tablePath)
-            .partitionColumns(AtomicEventsTable.PARTITION_COLUMN)
-            .sinkId(sinkId);
-    config.hadoopOptions().forEach(builder::hadoopOption);
-    return builder.build();
+    return DeltaSink.forRowData(rowType)
+        .config(config.sinkConfig(tablePath, sinkId))
+        .partitionColumns(AtomicEventsTable.PARTITION_COLUMN)
+        .build();
   }
 
   static InternalTypeInfo<RowData> rowTypeInfo(RowType rowType) {
