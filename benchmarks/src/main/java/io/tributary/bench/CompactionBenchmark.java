@@ -62,7 +62,7 @@ public final class CompactionBenchmark {
         .uid("events")
         .sinkTo(DeltaSink.forRowData(EventRows.ROW_TYPE).tablePath(table)
             .partitionColumns(EventRows.PARTITION_COLUMN).sinkId("compaction-bench")
-            .option("maintenance.enabled", "false") // the benchmark compacts the small files itself
+            .option(io.tributary.delta.DeltaSinkOptions.MAINTENANCE_ENABLED.key(), "false") // the benchmark compacts the small files itself
             .build())
         .uid("delta-sink");
     env.execute("compaction-bench-write");

@@ -63,7 +63,7 @@ final class FlinkRuns {
             .partitionColumns(EventRows.PARTITION_COLUMN)
             .sinkId("tributary-bench")
             // The sink alone, comparable with the raw writer and earlier runs (see MaintenanceBenchmark).
-            .option("maintenance.enabled", "false")
+            .option(io.tributary.delta.DeltaSinkOptions.MAINTENANCE_ENABLED.key(), "false")
             .build();
     source(env, rows, days, run).sinkTo(sink).name("delta-sink").uid("delta-sink");
     return execute(env, "bench delta sink", run, rows);

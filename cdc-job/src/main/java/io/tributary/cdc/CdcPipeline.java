@@ -109,19 +109,14 @@ public final class CdcPipeline {
             .setParallelism(1);
     for (Map.Entry<TableName, SilverSchema> e : schemas.entrySet()) {
       TableName table = e.getKey();
-      Map<String, String> options = new LinkedHashMap<>(config.sinkOptions());
-      options.put("table.path", config.tablePath(table));
-      options.put("sink.id", config.sinkId(table));
-      if (config.acceptSlotAhead()) {
-        // The operator accepted the rollback; the sinks then see the same older restore.
-        options.put(io.tributary.delta.DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT.key(), "true");
-      }
+      io.tributary.delta.DeltaSinkConfig sinkConfig = config.sinkConfig(table);
       SilverSchema schema = e.getValue();
       if (!schema.source().primaryKey().isEmpty()) {
         // Readers derive the current state by this key (tributary query's <table>_current views).
-        options.putIfAbsent("table.property.tributary.cdc.primary-key", String.join(",", schema.source().primaryKey()));
+        sinkConfig = sinkConfig.withTablePropertyIfAbsent("tributary.cdc.primary-key",
+            String.join(",", schema.source().primaryKey()));
       }
-      EvolvingDeltaSink<SilverRow> sink = new EvolvingDeltaSink<>(schema.rowType(), options, SilverSchema.EVENT_DATE);
+      EvolvingDeltaSink<SilverRow> sink = new EvolvingDeltaSink<>(schema.rowType(), sinkConfig, SilverSchema.EVENT_DATE);
       String name = CdcJobConfig.silverName(table);
       DataStream<SilverRow> rows =
           schemas.size() == 1

@@ -203,6 +203,19 @@ public final class DeltaSink
       return this;
     }
 
+    /**
+     * Takes every option of a validated configuration (e.g. a job's sink options for one table,
+     * see {@link DeltaSinkConfig#with}); setters called after it override single options.
+     */
+    public Builder config(DeltaSinkConfig config) {
+      return options(config.options());
+    }
+
+    /** Partition columns (as {@link #partitionColumns(String...)}). */
+    public Builder partitionColumns(List<String> columns) {
+      return partitionColumns(columns.toArray(new String[0]));
+    }
+
     /** Sets a Hadoop configuration entry, e.g. {@code fs.s3a.endpoint}. */
     public Builder hadoopOption(String key, String value) {
       return option(DeltaSinkOptions.HADOOP_PREFIX + key, value);

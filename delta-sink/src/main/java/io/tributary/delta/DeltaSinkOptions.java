@@ -219,4 +219,37 @@ public final class DeltaSinkOptions {
           .withDescription(
               "Vacuum deletes unreferenced files older than this; at least 7 days (the rule that"
                   + " protects pending commits and readers, see docs/maintenance.md).");
+
+  /**
+   * Every option above, in order: the keys {@link DeltaSinkConfig} reads (besides the {@link
+   * #HADOOP_PREFIX} and {@link #TABLE_PROPERTY_PREFIX} keys).
+   */
+  public static final List<ConfigOption<?>> ALL =
+      List.of(
+          TABLE_PATH,
+          SINK_ID,
+          PARTITION_COLUMNS,
+          TARGET_FILE_SIZE,
+          MAX_OPEN_FILES,
+          COMPRESSION,
+          ROW_GROUP_SIZE,
+          PAGE_SIZE,
+          STATS_NUM_INDEXED_COLS,
+          STATS_STRING_PREFIX,
+          LOG_CHECKPOINT_INTERVAL,
+          SCHEMA_EVOLUTION,
+          RESTORE_ACCEPT_OLDER_CHECKPOINT,
+          COMMIT_MAX_RETRIES,
+          MANIFEST_ENABLED,
+          MAINTENANCE_ENABLED,
+          MAINTENANCE_COMMIT_INTERVAL,
+          MAINTENANCE_MIN_FILES,
+          MAINTENANCE_MIN_SMALL_BYTES,
+          MAINTENANCE_SMALL_FILE_SIZE,
+          MAINTENANCE_TARGET_FILE_SIZE,
+          MAINTENANCE_MAX_PARTITIONS,
+          MAINTENANCE_MAX_INPUT_BYTES,
+          MAINTENANCE_COMMIT_RETRIES,
+          MAINTENANCE_VACUUM_INTERVAL,
+          MAINTENANCE_VACUUM_RETENTION);
 }

@@ -49,14 +49,25 @@ public final class EvolvingDeltaSink<T extends EvolvingRow>
    * Builds (and creates or checks) the table for the initial row type, like {@link
    * DeltaSink.Builder#build()}.
    *
-   * @param options Delta sink options including {@code table.path} and {@code sink.id}
+   * @param config the sink configuration of the table (table path and sink id set)
    * @param partitionColumns partition columns, present in every schema version
    */
-  public EvolvingDeltaSink(RowType initialType, Map<String, String> options, String... partitionColumns) {
-    Map<String, String> all = new HashMap<>(options);
+  public EvolvingDeltaSink(RowType initialType, DeltaSinkConfig config, String... partitionColumns) {
     // The table may already have columns a previous run added; the initial type may lag behind.
-    all.put(DeltaSinkOptions.SCHEMA_EVOLUTION.key(), "true");
-    this.initial = DeltaSink.forRowData(initialType).options(all).partitionColumns(partitionColumns).build();
+    this.initial = DeltaSink.forRowData(initialType)
+        .config(config.with(DeltaSinkOptions.SCHEMA_EVOLUTION, true))
+        .partitionColumns(partitionColumns)
+        .build();
+  }
+
+  /**
+   * As {@link #EvolvingDeltaSink(RowType, DeltaSinkConfig, String...)}, from string options.
+   *
+   * @param options Delta sink options including {@link DeltaSinkOptions#TABLE_PATH} and {@link
+   *     DeltaSinkOptions#SINK_ID}
+   */
+  public EvolvingDeltaSink(RowType initialType, Map<String, String> options, String... partitionColumns) {
+    this(initialType, DeltaSinkConfig.fromMap(options), partitionColumns);
   }
 
   public DeltaSinkConfig config() {

@@ -81,4 +81,54 @@ class DeltaSinkConfigTest {
         .isInstanceOf(IllegalConfigurationException.class)
         .hasMessageContaining("lz77");
   }
+
+  @Test
+  void readCollectsEveryProblemNamingTheKeysAsTheJobWritesThem() {
+    Map<String, String> m = new HashMap<>();
+    m.put("file.max-open", "0");
+    m.put("parquet.compression", "lz77");
+    m.put("commit.max-retries", "-1");
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    assertThat(DeltaSinkConfig.read(m, "sink.", problems)).isNull();
+    assertThat(String.join("\n", problems))
+        .contains("'sink.table.path' is required")
+        .contains("'sink.parquet.compression'")
+        .contains("lz77");
+    // A value that does not parse stops the range checks; the range problems come once it parses.
+    m.put("parquet.compression", "zstd");
+    m.put("table.path", "/lake/t");
+    problems.clear();
+    assertThat(DeltaSinkConfig.read(m, "sink.", problems)).isNull();
+    assertThat(problems).hasSize(2).anyMatch(p -> p.contains("'sink.file.max-open' = 0"))
+        .anyMatch(p -> p.contains("'sink.commit.max-retries' = -1"));
+    assertThatThrownBy(() -> DeltaSinkConfig.fromMap(m))
+        .isInstanceOf(IllegalConfigurationException.class)
+        .hasMessageContaining("'file.max-open' = 0")
+        .hasMessageContaining("'commit.max-retries' = -1");
+  }
+
+  @Test
+  void withSetsOneTypedOptionAndKeepsTheRest() {
+    Map<String, String> m = base();
+    m.put("parquet.compression", "zstd");
+    m.put("hadoop.fs.s3a.endpoint", "http://s3");
+    DeltaSinkConfig shared = DeltaSinkConfig.fromMap(m);
+    DeltaSinkConfig table = shared
+        .with(DeltaSinkOptions.TABLE_PATH, "s3a://lake/silver/items")
+        .with(DeltaSinkOptions.SINK_ID, "job.items")
+        .with(DeltaSinkOptions.PARTITION_COLUMNS, java.util.List.of("event_date", "region"))
+        .with(DeltaSinkOptions.SCHEMA_EVOLUTION, true)
+        .withTablePropertyIfAbsent("delta.appendOnly", "true");
+    assertThat(table.tablePath()).isEqualTo("s3a://lake/silver/items");
+    assertThat(table.sinkId()).isEqualTo("job.items");
+    assertThat(table.partitionColumns()).containsExactly("event_date", "region");
+    assertThat(table.schemaEvolution()).isTrue();
+    assertThat(table.compression()).isEqualTo(DeltaSinkOptions.Compression.ZSTD);
+    assertThat(table.hadoopConf()).containsEntry("fs.s3a.endpoint", "http://s3");
+    assertThat(table.tableProperties()).containsEntry("delta.appendOnly", "true");
+    assertThat(shared.sinkId()).isEqualTo("s3a://lake/silver/orders");
+    assertThatThrownBy(() -> shared.with(DeltaSinkOptions.MAX_OPEN_FILES, 0))
+        .isInstanceOf(IllegalConfigurationException.class)
+        .hasMessageContaining("'file.max-open' = 0");
+  }
 }

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,12 +93,10 @@ class TributaryStackTest {
 
   @Test
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
-    Set<String> eventsKeys = optionKeys("events-job/src/main/java/io/tributary/eventsjob/EventsJobOptions.java");
-    Set<String> cdcKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/config/CdcJobOptions.java");
-    cdcKeys.addAll(optionKeys("cdc-job/src/main/java/io/tributary/cdc/warehouse/WarehouseOptions.java"));
-    Set<String> checkpointKeys = optionKeys("job-config/src/main/java/io/tributary/config/CheckpointOptions.java");
-    assertThat(eventsKeys).contains("kinesis.stream", "lake.path");
-    assertThat(cdcKeys).contains("postgres.host", "postgres.database", "lake.path");
+    JobOptionKeys eventsKeys = JobOptionKeys.of("events-job");
+    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    assertThat(eventsKeys.keys()).contains("kinesis.stream", "lake.path", "checkpoint.interval", "sink.manifest.enabled");
+    assertThat(cdcKeys.keys()).contains("postgres.host", "postgres.database", "lake.path", "postgres.password.secret-id");
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
       Map<String, JsonNode> apps = byName(TEMPLATES.get(env));
       Map<String, String> events = flatten(apps.get("tributary-events-job-" + env));
@@ -112,10 +107,10 @@ class TributaryStackTest {
           "postgres.password.secret-id", "cdc.tables", "lake.path", "parallelism");
       assertThat(cdc.get("postgres.password.secret-id")).startsWith("<Ref:PostgresSecret");
       for (String key : events.keySet()) {
-        assertThat(known(key, eventsKeys, checkpointKeys)).as("events-job key %s", key).isTrue();
+        assertThat(eventsKeys.accepts(key)).as("events-job key %s", key).isTrue();
       }
       for (String key : cdc.keySet()) {
-        assertThat(known(key, cdcKeys, checkpointKeys)).as("cdc-job key %s", key).isTrue();
+        assertThat(cdcKeys.accepts(key)).as("cdc-job key %s", key).isTrue();
       }
     }
   }
@@ -152,30 +147,8 @@ class TributaryStackTest {
         .containsEntry("warehouse.dialect", "redshift")
         .containsEntry("warehouse.password.secret-field", "password");
     assertThat(keys.get("warehouse.password.secret-id")).startsWith("<Ref:" + secretId);
-    Set<String> warehouseKeys = optionKeys("cdc-job/src/main/java/io/tributary/cdc/warehouse/WarehouseOptions.java");
-    keys.keySet().stream().filter(k -> k.startsWith("warehouse."))
-        .forEach(k -> assertThat(known(k, warehouseKeys, Set.of())).as("warehouse key %s", k).isTrue());
-  }
-
-  /** A typed option of the job, a pass-through prefix, or a secret reference (Secrets). */
-  private static boolean known(String key, Set<String> jobKeys, Set<String> checkpointKeys) {
-    if (jobKeys.contains(key) || checkpointKeys.contains(key)) {
-      return true;
-    }
-    if (key.startsWith("sink.") || key.startsWith("hadoop.")) {
-      return true;
-    }
-    return key.matches("(postgres|warehouse)\\.password\\.(secret-id|secret-region|secret-field)");
-  }
-
-  private static Set<String> optionKeys(String relative) throws IOException {
-    Path source = Path.of(System.getProperty("tributary.repo.root", ".."), relative);
-    Matcher m = Pattern.compile("key\\(\"([^\"]+)\"\\)").matcher(Files.readString(source));
-    Set<String> keys = new TreeSet<>();
-    while (m.find()) {
-      keys.add(m.group(1));
-    }
-    return keys;
+    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    keys.keySet().forEach(k -> assertThat(cdcKeys.accepts(k)).as("cdc-job key %s", k).isTrue());
   }
 
   private static Map<String, String> flatten(JsonNode app) {

@@ -18,13 +18,15 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.utils.ProjectedRowData;
 
 /**
- * Deduplicates events by {@code event_id} on the records' <b>Kinesis arrival time</b> (the
- * approximate arrival timestamp, the {@code ingest_timestamp} column), not on processing time.
- * Input: {@link DedupRow}s keyed by {@link EventIdKey}; main output: {@link AtomicEventsTable}
- * rows; side output {@link RouteEvents#QUARANTINE}: conflicting duplicates.
+ * Parses, routes and deduplicates events by {@code event_id} on the records' <b>Kinesis arrival
+ * time</b> (the approximate arrival timestamp, the {@code ingest_timestamp} column), not on
+ * processing time. Input: {@link IdentifiedRecord}s keyed by their {@link EventIdKey} ({@link
+ * IdentifyEvents}), so the keyBy moves payload bytes and each record is parsed once, here, where
+ * its id's state lives. Main output: {@link AtomicEventsTable} rows; side output {@link
+ * RouteEvents#QUARANTINE}: rejected records ({@link EventMapper}, as {@link RouteEvents} does) and
+ * conflicting duplicates.
  *
  * <p>Contract, for copies of one {@code event_id} reaching one subtask (all copies of an id do:
  * the stream is keyed by it):
@@ -52,16 +54,20 @@ import org.apache.flink.table.data.utils.ProjectedRowData;
  * checkpoints and savepoints as raw keyed state, per key group, so the guarantee holds across
  * failures, restores and rescaling. The snapshot is a synchronous, full copy of the ids.
  *
- * <p>Metrics: {@value #DUPLICATES}, {@value #CONFLICTS} (counters; the latter also in the {@value
- * RouteEvents#MANAGED_FLINK_GROUP} group for CloudWatch), {@value #IDS_HELD} (gauge).
+ * <p>Metrics: {@link RoutingCounters}, {@value #DUPLICATES}, {@value #CONFLICTS} (counters; the
+ * latter also in the {@value RouteEvents#MANAGED_FLINK_GROUP} group for CloudWatch), {@value
+ * #IDS_HELD} (gauge), {@value #KEY_MISMATCHES} (counter; never above 0 unless the id scan and the
+ * parser disagree, a bug: such an event is quarantined as {@link QuarantineTable#PROCESSING_ERROR}
+ * rather than deduplicated under the wrong key).
  */
 public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
-    implements OneInputStreamOperator<RowData, RowData> {
-  private static final long serialVersionUID = 2L;
+    implements OneInputStreamOperator<IdentifiedRecord, RowData> {
+  private static final long serialVersionUID = 3L;
 
   public static final String DUPLICATES = "duplicateEventsDropped";
   public static final String CONFLICTS = "conflictingDuplicatesQuarantined";
   public static final String IDS_HELD = "dedupIdsHeld";
+  public static final String KEY_MISMATCHES = "eventIdKeyMismatches";
 
   /** Buckets per window: the precision of the window's end. */
   static final int BUCKETS_PER_WINDOW = 64;
@@ -72,6 +78,8 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   private final long windowBuckets;
   /** Ids older than this many buckets before the clock are forgotten. */
   private final long retainBuckets;
+  private final int maxPayloadBytes;
+  private final EventTimePolicy eventTime;
 
   private transient SeenIds[] tables;
   private transient int firstKeyGroup;
@@ -79,11 +87,25 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   /** The largest arrival bucket seen (absolute), or Long.MIN_VALUE before any. */
   private transient long clock;
   private transient long lastSweep;
-  private transient ProjectedRowData atomic;
+  private transient EventMapper mapper;
+  private transient RoutingCounters routing;
   private transient Counter duplicates;
   private transient Counter conflicts;
+  private transient Counter keyMismatches;
 
+  /** Accepts every event timestamp and payloads up to the contract's default size. */
   public DeduplicateEvents(Duration window) {
+    this(window, io.tributary.events.WebEventContract.DEFAULT_MAX_PAYLOAD_BYTES, EventTimePolicy.NONE);
+  }
+
+  /**
+   * @param window copies arriving within it of the first are duplicates
+   * @param maxPayloadBytes larger payloads are quarantined
+   * @param eventTime valid events whose timestamp is outside it are quarantined
+   */
+  public DeduplicateEvents(Duration window, int maxPayloadBytes, EventTimePolicy eventTime) {
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.eventTime = eventTime;
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("dedup window must be positive: " + window);
     }
@@ -152,8 +174,10 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   @Override
   public void open() throws Exception {
     super.open();
-    atomic = ProjectedRowData.from(DedupRow.atomicColumns());
+    mapper = new EventMapper(maxPayloadBytes, eventTime);
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    routing = new RoutingCounters(metrics);
+    keyMismatches = metrics.counter(KEY_MISMATCHES);
     duplicates = metrics.counter(DUPLICATES);
     conflicts = metrics.counter(CONFLICTS);
     metrics.addGroup(RouteEvents.MANAGED_FLINK_GROUP).counter(CONFLICTS, conflicts);
@@ -189,13 +213,26 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   }
 
   @Override
-  public void processElement(StreamRecord<RowData> element) throws Exception {
-    RowData row = element.getValue();
+  public void processElement(StreamRecord<IdentifiedRecord> element) throws Exception {
+    KinesisRecord record = element.getValue().record();
+    Instant now = Instant.now();
+    MappedRecord mapped = mapper.map(record, now);
+    routing.count(mapped);
+    if (!mapped.isEvent()) {
+      output.collect(RouteEvents.QUARANTINE, element.replace(mapped.row()));
+      return;
+    }
     EventIdKey key = (EventIdKey) getCurrentKey();
-    long arrival = row.getTimestamp(DedupRow.ARRIVAL, DedupRow.ARRIVAL_PRECISION).getMillisecond();
+    if (!key.equals(EventIdKey.of(mapped.row().getString(AtomicEventsTable.EVENT_ID)))) {
+      keyMismatches.inc();
+      output.collect(RouteEvents.QUARANTINE, element.replace(QuarantineTable.toRow(record, QuarantineTable.PROCESSING_ERROR,
+          "event_id", "the event id scan found another id than the parser (key " + key + "): a bug, please report it", now)));
+      return;
+    }
+    long arrival = record.getApproximateArrivalMillis();
     long bucket = Math.floorDiv(arrival, bucketMillis);
     advanceClock(bucket);
-    long fingerprint = row.getLong(DedupRow.FINGERPRINT);
+    long fingerprint = PayloadFingerprint.of(record.getPayload());
     SeenIds table = table(KeyGroupRangeAssignment.assignToKeyGroup(key, numberOfKeyGroups));
     long high = key.bitsHigh();
     long low = key.bitsLow();
@@ -207,7 +244,7 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
           duplicates.inc();
         } else {
           conflicts.inc();
-          output.collect(RouteEvents.QUARANTINE, new StreamRecord<>(conflictRow(row, key, arrival)));
+          output.collect(RouteEvents.QUARANTINE, element.replace(conflictRow(record, key, now)));
         }
         return;
       }
@@ -215,7 +252,7 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
     } else {
       table.insert(-slot - 1, high, low, SeenIds.meta(fingerprint, bucket));
     }
-    output.collect(element.replace(atomic.replaceRow(row)));
+    output.collect(element.replace(mapped.row()));
   }
 
   /** Moves the clock to {@code bucket} if later; sweeps expired ids every 1/8 window of arrival time. */
@@ -243,18 +280,13 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
     }
   }
 
-  private static RowData conflictRow(RowData row, EventIdKey key, long arrival) {
-    String origin = row.getString(AtomicEventsTable.SOURCE_FILENAME).toString();
-    // kinesis://<stream>/<shardId>/<sequenceNumber>: neither a stream name nor a shard id has a '/'.
-    String[] parts = origin.substring("kinesis://".length()).split("/", 3);
-    KinesisRecord record =
-        new KinesisRecord(row.getBinary(DedupRow.RAW_PAYLOAD), parts[0], parts[1], parts[2], arrival);
+  private static RowData conflictRow(KinesisRecord record, EventIdKey key, Instant now) {
     return QuarantineTable.toRow(
         record,
         QuarantineTable.CONFLICTING_DUPLICATE,
         "event_id",
         "event_id " + key + " was already written with a different payload that arrived within the dedup window",
-        Instant.now());
+        now);
   }
 
   @Override

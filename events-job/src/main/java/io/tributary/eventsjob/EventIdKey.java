@@ -62,6 +62,47 @@ public final class EventIdKey {
     return key != null ? key : new EventIdKey(0, 0, id.toString());
   }
 
+  /**
+   * The key of an id found in a payload ({@code EventIdScanner}): the bytes of a JSON string
+   * without escapes, before the event contract lower-cases it. A UUID in either case gets the key
+   * of its lower-case form, which is the id the parser accepts; any other text is not a valid id
+   * (the record will be quarantined), and gets a text key.
+   */
+  static EventIdKey ofPayloadId(byte[] payload, int offset, int length) {
+    if (length == 36) {
+      boolean upper = false;
+      for (int i = offset; i < offset + length && !upper; i++) {
+        upper = payload[i] >= 'A' && payload[i] <= 'F';
+      }
+      if (!upper) {
+        EventIdKey key = parse(null, payload, offset, length);
+        if (key != null) {
+          return key;
+        }
+      } else {
+        byte[] lower = new byte[36];
+        for (int i = 0; i < 36; i++) {
+          byte c = payload[offset + i];
+          lower[i] = c >= 'A' && c <= 'F' ? (byte) (c + ('a' - 'A')) : c;
+        }
+        EventIdKey key = parse(null, lower, 0, 36);
+        if (key != null) {
+          return key;
+        }
+      }
+    }
+    return new EventIdKey(0, 0, new String(payload, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A key for a record that is no valid event (it will be quarantined, never looked up in the
+   * dedup state): spread by its sequence number so such records do not all land on one subtask.
+   */
+  static EventIdKey forNonEvent(String sequenceNumber) {
+    long h = sequenceNumber == null ? 0 : PayloadFingerprint.of(sequenceNumber.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return new EventIdKey(h, ~h, null);
+  }
+
   /** The 128 bits of a canonical lower-case UUID given as {@code text} or ASCII {@code bytes}, else null. */
   private static EventIdKey parse(String text, byte[] bytes, int offset, int length) {
     if (length != 36) {

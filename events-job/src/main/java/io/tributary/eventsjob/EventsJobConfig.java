@@ -5,7 +5,6 @@ import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_EVENT_AGE;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_FUTURE_SKEW;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_PAYLOAD_BYTES;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_PARALLELISM;
-import static io.tributary.eventsjob.EventsJobOptions.HADOOP_PREFIX;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_ACCESS_KEY_ID;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_CONSUMER_TYPE;
 import static io.tributary.eventsjob.EventsJobOptions.KINESIS_EFO_CONSUMER_NAME;
@@ -23,12 +22,18 @@ import static io.tributary.eventsjob.EventsJobOptions.KINESIS_STREAM;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_ATOMIC_EVENTS_TABLE;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_PATH;
 import static io.tributary.eventsjob.EventsJobOptions.LAKE_QUARANTINE_TABLE;
-import static io.tributary.eventsjob.EventsJobOptions.SINK_PREFIX;
 
+import io.tributary.config.CheckpointOptions;
+import io.tributary.config.ConfigReader;
 import io.tributary.config.InvalidConfigurationException;
+import io.tributary.config.LakeOptions;
+import io.tributary.delta.DeltaSinkConfig;
+import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.config.JobParameters;
 import io.tributary.config.Secret;
+import io.tributary.config.SecretKeys;
 import io.tributary.config.Secrets;
+import io.tributary.config.UnknownKeys;
 import io.tributary.eventsjob.EventsJobOptions.ConsumerType;
 import io.tributary.eventsjob.EventsJobOptions.EfoRegistration;
 import io.tributary.eventsjob.EventsJobOptions.InitialPosition;
@@ -59,7 +64,8 @@ import org.apache.flink.configuration.ConfigOption;
 public final class EventsJobConfig {
 
   /** Delta sink options the job sets itself; {@code sink.<key>} may not override them. */
-  static final Set<String> RESERVED_SINK_OPTIONS = Set.of("table.path", "sink.id", "partition.columns");
+  static final Set<String> RESERVED_SINK_OPTIONS = Set.of(
+      DeltaSinkOptions.TABLE_PATH.key(), DeltaSinkOptions.SINK_ID.key(), DeltaSinkOptions.PARTITION_COLUMNS.key());
 
   // Kinesis stream names: 1-128 of [a-zA-Z0-9_.-].
   private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
@@ -90,33 +96,140 @@ public final class EventsJobConfig {
   private final EventTimePolicy eventTimePolicy;
   private final Integer parallelism;
   private final Map<String, String> sinkOptions;
+  private final DeltaSinkConfig sink;
   private final Map<String, String> hadoopOptions;
 
-  private EventsJobConfig(Reader r) {
-    this.streamName = r.streamName;
-    this.streamArn = r.streamArn;
-    this.region = r.region;
-    this.endpoint = r.endpoint;
-    this.initialPosition = r.initialPosition;
-    this.initialTimestamp = r.initialTimestamp;
-    this.consumerType = r.consumerType;
-    this.efoConsumerName = r.efoConsumerName;
-    this.efoRegistration = r.efoRegistration;
-    this.shardDiscoveryInterval = r.shardDiscoveryInterval;
-    this.pollingInterval = r.pollingInterval;
-    this.pollingMaxRecords = r.pollingMaxRecords;
-    this.accessKeyId = r.accessKeyId;
-    this.secretAccessKey = r.secretAccessKey;
-    this.kinesisProperties = Collections.unmodifiableMap(new TreeMap<>(r.kinesisProperties));
-    this.lakePath = r.lakePath;
-    this.atomicEventsTable = r.atomicEventsTable;
-    this.quarantineTable = r.quarantineTable;
-    this.maxPayloadBytes = r.maxPayloadBytes;
-    this.dedupWindow = r.dedupWindow;
-    this.eventTimePolicy = new EventTimePolicy(r.maxEventAge, r.maxFutureSkew);
-    this.parallelism = r.parallelism;
-    this.sinkOptions = Collections.unmodifiableMap(new TreeMap<>(r.sinkOptions));
-    this.hadoopOptions = Collections.unmodifiableMap(new TreeMap<>(r.hadoopOptions));
+  /** The keys this job reads: a mistyped one in its namespaces is refused, not replaced by a default. */
+  private static final UnknownKeys KEYS = knownKeys();
+
+  private static UnknownKeys knownKeys() {
+    Set<String> known = new TreeSet<>();
+    EventsJobOptions.ALL.forEach(o -> known.add(o.key()));
+    CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
+    known.addAll(SecretKeys.keysRead(KINESIS_SECRET_ACCESS_KEY.key()));
+    DeltaSinkOptions.ALL.forEach(o -> known.add(LakeOptions.SINK_PREFIX + o.key()));
+    return new UnknownKeys(known, List.of("kinesis.", "lake.", "events.", "checkpoint.", LakeOptions.SINK_PREFIX),
+        List.of(KINESIS_PROPERTY_PREFIX));
+  }
+
+  /** Reads every option once, straight into its field; problems go to {@code r}. */
+  private EventsJobConfig(ConfigReader r, Secrets secrets, Function<String, String> environment) {
+    r.rejectUnknownKeys(KEYS, "EventsJobOptions (events-job README, docs/options.md; raw connector properties go in "
+        + KINESIS_PROPERTY_PREFIX + "<key>)");
+
+    // Stream: a name, or an ARN that also gives the region.
+    String stream = r.optional(KINESIS_STREAM);
+    Matcher arn = stream == null ? null : STREAM_ARN.matcher(stream);
+    boolean isArn = stream != null && stream.startsWith("arn:");
+    if (stream == null) {
+      r.problem(KINESIS_STREAM.key() + " is required: the stream name or ARN");
+    } else if (isArn) {
+      r.check(arn.matches(), KINESIS_STREAM.key() + " '" + stream
+          + "' is not a stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)");
+    } else {
+      r.check(STREAM_NAME.matcher(stream).matches(),
+          KINESIS_STREAM.key() + " '" + stream + "' is not a stream name (1-128 of a-z A-Z 0-9 _ . -)");
+    }
+    boolean validArn = isArn && arn.matches();
+    this.streamArn = validArn ? stream : null;
+    this.streamName = validArn ? arn.group(4) : isArn ? null : stream;
+    String arnRegion = validArn ? arn.group(2) : null;
+    String configuredRegion = r.optional(KINESIS_REGION);
+    r.check(configuredRegion == null || arnRegion == null || configuredRegion.equals(arnRegion),
+        KINESIS_REGION.key() + " '" + configuredRegion + "' differs from the stream ARN's region '" + arnRegion + "'");
+    this.region = firstNonBlank(configuredRegion, arnRegion, environment.apply("AWS_REGION"),
+        environment.apply("AWS_DEFAULT_REGION"));
+    r.check(region != null, KINESIS_REGION.key() + " is required (or give the stream as an ARN, or set AWS_REGION)");
+    this.endpoint = r.optional(KINESIS_ENDPOINT);
+    if (endpoint != null) {
+      try {
+        URI uri = new URI(endpoint);
+        r.check(("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null,
+            KINESIS_ENDPOINT.key() + " '" + endpoint + "' must be an http:// or https:// URL");
+      } catch (URISyntaxException e) {
+        r.problem(KINESIS_ENDPOINT.key() + " '" + endpoint + "' is not a URL: " + e.getMessage());
+      }
+    }
+
+    // Where reading starts.
+    this.initialPosition = r.get(KINESIS_INITIAL_POSITION);
+    String timestamp = r.optional(KINESIS_INITIAL_TIMESTAMP);
+    if (initialPosition == InitialPosition.AT_TIMESTAMP) {
+      r.check(timestamp != null,
+          KINESIS_INITIAL_TIMESTAMP.key() + " is required with " + KINESIS_INITIAL_POSITION.key() + "=AT_TIMESTAMP");
+      this.initialTimestamp = timestamp == null ? null : parseInstant(r, timestamp);
+    } else {
+      r.check(timestamp == null, KINESIS_INITIAL_TIMESTAMP.key() + " is only used with "
+          + KINESIS_INITIAL_POSITION.key() + "=AT_TIMESTAMP (is " + initialPosition + ")");
+      this.initialTimestamp = null;
+    }
+
+    // Consumer.
+    this.consumerType = r.get(KINESIS_CONSUMER_TYPE);
+    this.efoRegistration = r.get(KINESIS_EFO_REGISTRATION);
+    String consumerName = r.optional(KINESIS_EFO_CONSUMER_NAME);
+    if (consumerType == ConsumerType.EFO) {
+      r.check(consumerName != null,
+          KINESIS_EFO_CONSUMER_NAME.key() + " is required with " + KINESIS_CONSUMER_TYPE.key() + "=EFO");
+    } else {
+      r.check(consumerName == null, KINESIS_EFO_CONSUMER_NAME.key() + " is only used with " + KINESIS_CONSUMER_TYPE.key()
+          + "=EFO (is " + consumerType + ")");
+    }
+    this.efoConsumerName = consumerType == ConsumerType.EFO ? consumerName : null;
+    this.shardDiscoveryInterval = r.get(KINESIS_SHARD_DISCOVERY_INTERVAL);
+    r.check(shardDiscoveryInterval == null || (!shardDiscoveryInterval.isNegative() && !shardDiscoveryInterval.isZero()),
+        KINESIS_SHARD_DISCOVERY_INTERVAL.key() + " must be positive, was " + shardDiscoveryInterval);
+    this.pollingInterval = r.get(KINESIS_POLLING_INTERVAL);
+    r.check(pollingInterval == null || !pollingInterval.isNegative(),
+        KINESIS_POLLING_INTERVAL.key() + " must not be negative");
+    Integer maxRecords = r.get(KINESIS_POLLING_MAX_RECORDS);
+    r.check(maxRecords == null || (maxRecords >= 1 && maxRecords <= 10_000),
+        KINESIS_POLLING_MAX_RECORDS.key() + " must be within 1..10000, was " + maxRecords);
+    this.pollingMaxRecords = maxRecords == null ? 0 : maxRecords;
+
+    // Credentials: both or neither.
+    String keyId = r.optional(KINESIS_ACCESS_KEY_ID);
+    Secret secret = r.secret(secrets, KINESIS_SECRET_ACCESS_KEY.key(), null).orElse(null);
+    r.check(keyId == null || secret != null, KINESIS_ACCESS_KEY_ID.key() + " is set but "
+        + KINESIS_SECRET_ACCESS_KEY.key() + " (or " + SecretKeys.envKey(KINESIS_SECRET_ACCESS_KEY.key()) + ") is not");
+    r.check(keyId != null || secret == null,
+        KINESIS_SECRET_ACCESS_KEY.key() + " is set but " + KINESIS_ACCESS_KEY_ID.key() + " is not");
+    boolean credentials = keyId != null && secret != null;
+    this.accessKeyId = credentials ? keyId : null;
+    this.secretAccessKey = credentials ? secret : null;
+
+    // Lake.
+    this.lakePath = LakeOptions.normalizeLakePath(r.get(LAKE_PATH));
+    r.check(lakePath != null, LAKE_PATH.key() + " is required: the folder of the silver tables (local path or s3a://...)");
+    this.atomicEventsTable = tableName(r, LAKE_ATOMIC_EVENTS_TABLE);
+    this.quarantineTable = tableName(r, LAKE_QUARANTINE_TABLE);
+    r.check(atomicEventsTable == null || !atomicEventsTable.equals(quarantineTable), LAKE_ATOMIC_EVENTS_TABLE.key()
+        + " and " + LAKE_QUARANTINE_TABLE.key() + " must differ, both are '" + atomicEventsTable + "'");
+
+    // Events.
+    Integer maxPayload = r.get(EVENTS_MAX_PAYLOAD_BYTES);
+    r.check(maxPayload == null || maxPayload > 0, EVENTS_MAX_PAYLOAD_BYTES.key() + " must be positive, was " + maxPayload);
+    this.maxPayloadBytes = maxPayload == null ? 0 : maxPayload;
+    this.dedupWindow = r.get(EVENTS_DEDUP_WINDOW);
+    r.check(dedupWindow == null || !dedupWindow.isNegative(),
+        EVENTS_DEDUP_WINDOW.key() + " must not be negative (0 disables deduplication)");
+    this.eventTimePolicy = new EventTimePolicy(nonNegative(r, EVENTS_MAX_EVENT_AGE), nonNegative(r, EVENTS_MAX_FUTURE_SKEW));
+    this.parallelism = r.params().contains(EVENTS_PARALLELISM.key()) ? r.get(EVENTS_PARALLELISM) : null;
+    r.check(parallelism == null || parallelism >= 1, EVENTS_PARALLELISM.key() + " must be at least 1, was " + parallelism);
+
+    // Handed on: the Delta sink's options (checked here, with the job's; the table path is the
+    // lake's, or a stand-in when lake.path is missing, until sinkConfig sets a table's), Hadoop
+    // settings and raw connector properties.
+    List<String> reserved = new ArrayList<>();
+    RESERVED_SINK_OPTIONS.forEach(k -> reserved.add(LakeOptions.SINK_PREFIX + k));
+    r.rejectKeys(reserved, "is set by the job itself and cannot be overridden");
+    this.sinkOptions = Collections.unmodifiableMap(new TreeMap<>(r.params().withPrefix(LakeOptions.SINK_PREFIX)));
+    this.hadoopOptions = Collections.unmodifiableMap(new TreeMap<>(r.params().withPrefix(LakeOptions.HADOOP_PREFIX)));
+    Map<String, String> sinkMap = LakeOptions.sinkOptions(r.params(), false);
+    RESERVED_SINK_OPTIONS.forEach(sinkMap::remove);
+    sinkMap.put(DeltaSinkOptions.TABLE_PATH.key(), lakePath == null ? "." : lakePath);
+    this.sink = DeltaSinkConfig.read(sinkMap, LakeOptions.SINK_PREFIX, r.problems());
+    this.kinesisProperties = Collections.unmodifiableMap(new TreeMap<>(r.params().withPrefix(KINESIS_PROPERTY_PREFIX)));
   }
 
   /** Reads the process environment (region, secret variables) and AWS Secrets Manager. */
@@ -130,10 +243,46 @@ public final class EventsJobConfig {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static EventsJobConfig from(JobParameters params, Secrets secrets, Function<String, String> environment) {
-    Reader reader = new Reader(params, secrets, environment);
-    reader.read();
-    InvalidConfigurationException.throwIfAny("events-job", reader.problems);
-    return new EventsJobConfig(reader);
+    ConfigReader reader = new ConfigReader(params);
+    EventsJobConfig config = new EventsJobConfig(reader, secrets, environment);
+    reader.throwIfAny("events-job");
+    return config;
+  }
+
+  private static Instant parseInstant(ConfigReader r, String value) {
+    if (value.matches("-?\\d{1,18}")) {
+      return Instant.ofEpochMilli(Long.parseLong(value));
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      r.problem(KINESIS_INITIAL_TIMESTAMP.key() + " '" + value
+          + "' is neither an ISO-8601 instant with offset nor epoch milliseconds");
+      return null;
+    }
+  }
+
+  private static String tableName(ConfigReader r, ConfigOption<String> option) {
+    String name = r.get(option);
+    boolean ok = name != null && TABLE_NAME.matcher(name).matches() && !name.contains("..");
+    r.check(ok, option.key() + " '" + name + "' must be a folder name (letters, digits, _ . -)");
+    return ok ? name : null;
+  }
+
+  /** The option's duration; a missing, invalid or negative one is reported and read as 0. */
+  private static Duration nonNegative(ConfigReader r, ConfigOption<Duration> option) {
+    Duration d = r.get(option);
+    r.check(d == null || !d.isNegative(), option.key() + " must not be negative (0 disables the check)");
+    return d == null || d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v.trim();
+      }
+    }
+    return null;
   }
 
   /** The stream's name (from the ARN when an ARN was given). */
@@ -244,8 +393,16 @@ public final class EventsJobConfig {
     return hadoopOptions;
   }
 
+  /**
+   * The Delta sink configuration of one of the job's tables: the {@code sink.*} and {@code
+   * hadoop.*} options (validated with the job's own) with the table's path and sink id.
+   */
+  public DeltaSinkConfig sinkConfig(String tablePath, String sinkId) {
+    return sink.with(DeltaSinkOptions.TABLE_PATH, tablePath).with(DeltaSinkOptions.SINK_ID, sinkId);
+  }
+
   private String tablePath(String table) {
-    return lakePath.endsWith("/") ? lakePath + table : lakePath + "/" + table;
+    return LakeOptions.tablePath(lakePath, table);
   }
 
   @Override
@@ -269,281 +426,5 @@ public final class EventsJobConfig {
         + ", sinkOptions=" + JobParameters.of(sinkOptions)
         + ", hadoopOptions=" + JobParameters.of(hadoopOptions)
         + "}";
-  }
-
-  /** Reads and checks each option, collecting problems instead of failing on the first. */
-  private static final class Reader {
-    private final JobParameters params;
-    private final Secrets secrets;
-    private final Function<String, String> environment;
-    final List<String> problems = new ArrayList<>();
-
-    String streamName;
-    String streamArn;
-    String region;
-    String endpoint;
-    InitialPosition initialPosition;
-    Instant initialTimestamp;
-    ConsumerType consumerType;
-    String efoConsumerName;
-    EfoRegistration efoRegistration;
-    Duration shardDiscoveryInterval;
-    Duration pollingInterval;
-    int pollingMaxRecords;
-    String accessKeyId;
-    Secret secretAccessKey;
-    Map<String, String> kinesisProperties = Map.of();
-    String lakePath;
-    String atomicEventsTable;
-    String quarantineTable;
-    int maxPayloadBytes;
-    Duration dedupWindow;
-    Duration maxEventAge = Duration.ZERO;
-    Duration maxFutureSkew = Duration.ZERO;
-    Integer parallelism;
-    Map<String, String> sinkOptions = Map.of();
-    Map<String, String> hadoopOptions = Map.of();
-
-    Reader(JobParameters params, Secrets secrets, Function<String, String> environment) {
-      this.params = params;
-      this.secrets = secrets;
-      this.environment = environment;
-    }
-
-    void read() {
-      checkUnknownKeys();
-      readStream();
-      readPosition();
-      readConsumer();
-      readCredentials();
-      readLake();
-      readEvents();
-      readPassThrough();
-    }
-
-    /** A mistyped key (kinesis.regoin) would silently fall back to a default: refuse it. */
-    private void checkUnknownKeys() {
-      Set<String> known = new TreeSet<>();
-      EventsJobOptions.ALL.forEach(o -> known.add(o.key()));
-      io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
-      known.addAll(io.tributary.config.Secrets.keysRead(KINESIS_SECRET_ACCESS_KEY.key()));
-      problems.addAll(new io.tributary.config.UnknownKeys(known, List.of("kinesis.", "lake.", "events.", "checkpoint."),
-              List.of(KINESIS_PROPERTY_PREFIX))
-          .problems(params.asMap().keySet(), "EventsJobOptions (events-job README; raw connector properties go in "
-              + KINESIS_PROPERTY_PREFIX + "<key>)"));
-    }
-
-    private void readStream() {
-      String stream = get(KINESIS_STREAM);
-      String configuredRegion = blankToNull(get(KINESIS_REGION));
-      String arnRegion = null;
-      if (stream == null || stream.isBlank()) {
-        problems.add(KINESIS_STREAM.key() + " is required: the stream name or ARN");
-      } else if (stream.startsWith("arn:")) {
-        Matcher m = STREAM_ARN.matcher(stream);
-        if (m.matches()) {
-          streamArn = stream;
-          streamName = m.group(4);
-          arnRegion = m.group(2);
-        } else {
-          problems.add(KINESIS_STREAM.key() + " '" + stream
-              + "' is not a stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)");
-        }
-      } else if (STREAM_NAME.matcher(stream).matches()) {
-        streamName = stream;
-      } else {
-        problems.add(KINESIS_STREAM.key() + " '" + stream + "' is not a stream name (1-128 of a-z A-Z 0-9 _ . -)");
-      }
-
-      if (configuredRegion != null && arnRegion != null && !configuredRegion.equals(arnRegion)) {
-        problems.add(KINESIS_REGION.key() + " '" + configuredRegion + "' differs from the stream ARN's region '"
-            + arnRegion + "'");
-      }
-      region = configuredRegion != null ? configuredRegion : arnRegion;
-      if (region == null) {
-        region = blankToNull(environment.apply("AWS_REGION"));
-      }
-      if (region == null) {
-        region = blankToNull(environment.apply("AWS_DEFAULT_REGION"));
-      }
-      if (region == null) {
-        problems.add(KINESIS_REGION.key()
-            + " is required (or give the stream as an ARN, or set AWS_REGION)");
-      }
-
-      endpoint = blankToNull(get(KINESIS_ENDPOINT));
-      if (endpoint != null) {
-        try {
-          URI uri = new URI(endpoint);
-          if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-            problems.add(KINESIS_ENDPOINT.key() + " '" + endpoint + "' must be an http:// or https:// URL");
-          }
-        } catch (URISyntaxException e) {
-          problems.add(KINESIS_ENDPOINT.key() + " '" + endpoint + "' is not a URL: " + e.getMessage());
-        }
-      }
-    }
-
-    private void readPosition() {
-      initialPosition = orDefault(KINESIS_INITIAL_POSITION);
-      String timestamp = blankToNull(get(KINESIS_INITIAL_TIMESTAMP));
-      if (initialPosition == InitialPosition.AT_TIMESTAMP) {
-        if (timestamp == null) {
-          problems.add(KINESIS_INITIAL_TIMESTAMP.key() + " is required with "
-              + KINESIS_INITIAL_POSITION.key() + "=AT_TIMESTAMP");
-        } else {
-          initialTimestamp = parseInstant(timestamp);
-        }
-      } else if (timestamp != null) {
-        problems.add(KINESIS_INITIAL_TIMESTAMP.key() + " is only used with "
-            + KINESIS_INITIAL_POSITION.key() + "=AT_TIMESTAMP (is " + initialPosition + ")");
-      }
-    }
-
-    private Instant parseInstant(String value) {
-      if (value.matches("-?\\d{1,18}")) {
-        return Instant.ofEpochMilli(Long.parseLong(value));
-      }
-      try {
-        return OffsetDateTime.parse(value).toInstant();
-      } catch (DateTimeParseException e) {
-        problems.add(KINESIS_INITIAL_TIMESTAMP.key() + " '" + value
-            + "' is neither an ISO-8601 instant with offset nor epoch milliseconds");
-        return null;
-      }
-    }
-
-    private void readConsumer() {
-      consumerType = orDefault(KINESIS_CONSUMER_TYPE);
-      efoRegistration = orDefault(KINESIS_EFO_REGISTRATION);
-      String name = blankToNull(get(KINESIS_EFO_CONSUMER_NAME));
-      if (consumerType == ConsumerType.EFO) {
-        if (name == null) {
-          problems.add(KINESIS_EFO_CONSUMER_NAME.key() + " is required with " + KINESIS_CONSUMER_TYPE.key() + "=EFO");
-        }
-        efoConsumerName = name;
-      } else if (name != null) {
-        problems.add(KINESIS_EFO_CONSUMER_NAME.key() + " is only used with " + KINESIS_CONSUMER_TYPE.key()
-            + "=EFO (is " + consumerType + ")");
-      }
-      shardDiscoveryInterval = positive(KINESIS_SHARD_DISCOVERY_INTERVAL);
-      pollingInterval = orDefault(KINESIS_POLLING_INTERVAL);
-      if (pollingInterval != null && pollingInterval.isNegative()) {
-        problems.add(KINESIS_POLLING_INTERVAL.key() + " must not be negative");
-      }
-      Integer maxRecords = orDefault(KINESIS_POLLING_MAX_RECORDS);
-      if (maxRecords != null && (maxRecords < 1 || maxRecords > 10_000)) {
-        problems.add(KINESIS_POLLING_MAX_RECORDS.key() + " must be within 1..10000, was " + maxRecords);
-      }
-      pollingMaxRecords = maxRecords == null ? 0 : maxRecords;
-    }
-
-    private void readCredentials() {
-      String keyId = blankToNull(get(KINESIS_ACCESS_KEY_ID));
-      Secret secret = null;
-      try {
-        secret = secrets.resolve(params, KINESIS_SECRET_ACCESS_KEY.key(), null).orElse(null);
-      } catch (RuntimeException e) {
-        // Secrets' messages never contain the value.
-        problems.add(e.getMessage());
-      }
-      if (keyId != null && secret == null) {
-        problems.add(KINESIS_ACCESS_KEY_ID.key() + " is set but " + KINESIS_SECRET_ACCESS_KEY.key()
-            + " (or " + KINESIS_SECRET_ACCESS_KEY.key() + ".env) is not");
-      } else if (keyId == null && secret != null) {
-        problems.add(KINESIS_SECRET_ACCESS_KEY.key() + " is set but " + KINESIS_ACCESS_KEY_ID.key() + " is not");
-      } else {
-        accessKeyId = keyId;
-        secretAccessKey = secret;
-      }
-    }
-
-    private void readLake() {
-      lakePath = blankToNull(get(LAKE_PATH));
-      if (lakePath == null) {
-        problems.add(LAKE_PATH.key() + " is required: the folder of the silver tables (local path or s3a://...)");
-      }
-      atomicEventsTable = tableName(LAKE_ATOMIC_EVENTS_TABLE);
-      quarantineTable = tableName(LAKE_QUARANTINE_TABLE);
-      if (atomicEventsTable != null && atomicEventsTable.equals(quarantineTable)) {
-        problems.add(LAKE_ATOMIC_EVENTS_TABLE.key() + " and " + LAKE_QUARANTINE_TABLE.key()
-            + " must differ, both are '" + atomicEventsTable + "'");
-      }
-    }
-
-    private String tableName(ConfigOption<String> option) {
-      String name = orDefault(option);
-      if (name == null || !TABLE_NAME.matcher(name).matches() || name.contains("..")) {
-        problems.add(option.key() + " '" + name + "' must be a folder name (letters, digits, _ . -)");
-        return null;
-      }
-      return name;
-    }
-
-    private void readEvents() {
-      Integer max = orDefault(EVENTS_MAX_PAYLOAD_BYTES);
-      if (max != null && max <= 0) {
-        problems.add(EVENTS_MAX_PAYLOAD_BYTES.key() + " must be positive, was " + max);
-      }
-      maxPayloadBytes = max == null ? 0 : max;
-      dedupWindow = orDefault(EVENTS_DEDUP_WINDOW);
-      if (dedupWindow != null && dedupWindow.isNegative()) {
-        problems.add(EVENTS_DEDUP_WINDOW.key() + " must not be negative (0 disables deduplication)");
-      }
-      maxEventAge = nonNegative(EVENTS_MAX_EVENT_AGE);
-      maxFutureSkew = nonNegative(EVENTS_MAX_FUTURE_SKEW);
-      if (params.contains(EVENTS_PARALLELISM.key())) {
-        parallelism = orDefault(EVENTS_PARALLELISM);
-        if (parallelism != null && parallelism < 1) {
-          problems.add(EVENTS_PARALLELISM.key() + " must be at least 1, was " + parallelism);
-        }
-      }
-    }
-
-    /** The option's duration; a missing, invalid or negative one is reported and read as 0. */
-    private Duration nonNegative(ConfigOption<Duration> option) {
-      Duration d = orDefault(option);
-      if (d != null && d.isNegative()) {
-        problems.add(option.key() + " must not be negative (0 disables the check)");
-      }
-      return d == null || d.isNegative() ? Duration.ZERO : d;
-    }
-
-    private void readPassThrough() {
-      sinkOptions = params.withPrefix(SINK_PREFIX);
-      for (String key : sinkOptions.keySet()) {
-        if (RESERVED_SINK_OPTIONS.contains(key)) {
-          problems.add(SINK_PREFIX + key + " is set by the job itself and cannot be overridden");
-        }
-      }
-      hadoopOptions = params.withPrefix(HADOOP_PREFIX);
-      kinesisProperties = params.withPrefix(KINESIS_PROPERTY_PREFIX);
-    }
-
-    private Duration positive(ConfigOption<Duration> option) {
-      Duration d = orDefault(option);
-      if (d != null && (d.isNegative() || d.isZero())) {
-        problems.add(option.key() + " must be positive, was " + d);
-      }
-      return d;
-    }
-
-    /** The typed value or default; a malformed value becomes a problem and null. */
-    private <T> T orDefault(ConfigOption<T> option) {
-      try {
-        return params.get(option);
-      } catch (InvalidConfigurationException e) {
-        problems.add(e.getMessage());
-        return null;
-      }
-    }
-
-    private String get(ConfigOption<String> option) {
-      return orDefault(option);
-    }
-
-    private static String blankToNull(String s) {
-      return s == null || s.isBlank() ? null : s.trim();
-    }
   }
 }

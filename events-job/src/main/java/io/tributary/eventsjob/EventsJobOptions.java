@@ -140,12 +140,8 @@ public final class EventsJobOptions {
               "Secret access key going with kinesis.access-key-id. Prefer kinesis.secret-access-key.env=<VARIABLE>;"
                   + " never logged.");
 
-  public static final ConfigOption<String> LAKE_PATH =
-      ConfigOptions.key("lake.path")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "Folder of the silver tables: a local path, file:/..., or s3a://bucket/prefix. Required.");
+  /** Folder of the silver tables, shared with cdc-job: {@link io.tributary.config.LakeOptions}. */
+  public static final ConfigOption<String> LAKE_PATH = io.tributary.config.LakeOptions.LAKE_PATH;
 
   public static final ConfigOption<String> LAKE_ATOMIC_EVENTS_TABLE =
       ConfigOptions.key("lake.atomic-events-table")
@@ -199,10 +195,6 @@ public final class EventsJobOptions {
           .noDefaultValue()
           .withDescription("Parallelism of the job's operators. Default: the environment's (Managed Flink: the application's).");
 
-  /** Delta sink options, without the prefix; see delta-sink's option table. */
-  public static final String SINK_PREFIX = "sink.";
-  /** Hadoop configuration entries for both tables, without the prefix. */
-  public static final String HADOOP_PREFIX = "hadoop.";
   /** Raw FlinkKinesisConsumer properties (e.g. {@code flink.shard.adaptivereads}), without the prefix. */
   public static final String KINESIS_PROPERTY_PREFIX = "kinesis.property.";
 

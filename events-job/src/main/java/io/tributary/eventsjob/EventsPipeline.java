@@ -2,7 +2,6 @@ package io.tributary.eventsjob;
 
 import io.tributary.delta.DeltaSink;
 import java.time.Duration;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -14,10 +13,17 @@ import org.apache.flink.table.types.logical.RowType;
  * The events job's topology, in parts that tests and benchmarks recombine:
  *
  * <pre>
- * Kinesis source ─► route (parse) ─┬─► keyBy(event_id) ─► deduplicate ─┬─► Delta atomic_events
- *                                  │                     (conflicting ids) └──┐
- *                                  └─(side output)──────────────────────────┴─► Delta atomic_events_quarantine
+ * with dedup (the default):
+ * Kinesis source ─► find event_id ─► keyBy(event_id) ─► parse, route, deduplicate ─┬─► Delta atomic_events
+ *                   (byte scan)      (payload bytes)                                └─► Delta atomic_events_quarantine
+ *                                                          (rejected records, conflicting ids: side output)
+ * without dedup:
+ * Kinesis source ─► route (parse) ─┬─► Delta atomic_events
+ *                                  └─(side output)─► Delta atomic_events_quarantine
  * </pre>
+ *
+ * <p>With dedup, records cross the keyBy as payload bytes and are parsed once, after it: the
+ * exchange costs a byte copy, not a row conversion (docs/benchmarks.md, issue 22).
  *
  * <p>Every operator has a stable uid ({@code events-job-*}, distinct from the other jobs' so their
  * pipelines can share one environment); keep them unchanged to restore savepoints. As uids must be
@@ -26,9 +32,11 @@ import org.apache.flink.table.types.logical.RowType;
 public final class EventsPipeline {
 
   public static final String SOURCE_UID = "events-job-kinesis-source";
+  /** The router (without dedup) or the id scan before the keyBy (with dedup); stateless either way. */
   public static final String ROUTE_UID = "events-job-route";
   /**
-   * The dedup operator's uid. "-v2" since the arrival-time dedup with payload fingerprints
+   * The dedup operator's uid (it also parses and routes since issue 22's item 7; its state is
+   * unchanged, so savepoints of the "-v2" operator restore). "-v2" since the arrival-time dedup with payload fingerprints
    * (issue 22): its state is raw keyed state, and the old operator's ({@code events-job-dedup},
    * keyed TTL state without fingerprints) cannot be mapped to it. A savepoint of the old job
    * restores only with {@code --allowNonRestoredState}, dropping the old seen ids (see
@@ -125,31 +133,36 @@ public final class EventsPipeline {
       EventTimePolicy eventTime,
       Duration dedupWindow,
       Integer parallelism) {
-    boolean dedup = !dedupWindow.isZero();
-    SingleOutputStreamOperator<RowData> events =
+    if (dedupWindow.isZero()) {
+      SingleOutputStreamOperator<RowData> events =
+          records
+              .process(new RouteEvents(maxPayloadBytes, eventTime), rowTypeInfo(AtomicEventsTable.ROW_TYPE))
+              .uid(ROUTE_UID)
+              .name("Parse and route events");
+      if (parallelism != null) {
+        events.setParallelism(parallelism);
+      }
+      return new Routed(events, events.getSideOutput(RouteEvents.QUARANTINE));
+    }
+    SingleOutputStreamOperator<IdentifiedRecord> identified =
         records
-            .process(
-                new RouteEvents(maxPayloadBytes, dedup, eventTime),
-                rowTypeInfo(dedup ? DedupRow.ROW_TYPE : AtomicEventsTable.ROW_TYPE))
+            .map(new IdentifyEvents(maxPayloadBytes), IdentifiedRecord.TypeInfo.INSTANCE)
             .uid(ROUTE_UID)
-            .name("Parse and route events");
-    if (parallelism != null) {
-      events.setParallelism(parallelism);
-    }
-    DataStream<RowData> quarantine = events.getSideOutput(RouteEvents.QUARANTINE);
-    if (!dedup) {
-      return new Routed(events, quarantine);
-    }
+            .name("Find event ids");
     SingleOutputStreamOperator<RowData> deduplicated =
-        events
-            .keyBy(new EventIdKeySelector(), EventIdKey.TypeInfo.INSTANCE)
-            .transform("Deduplicate by event_id", rowTypeInfo(AtomicEventsTable.ROW_TYPE), new DeduplicateEvents(dedupWindow))
+        identified
+            .keyBy(IdentifiedRecord::key, EventIdKey.TypeInfo.INSTANCE)
+            .transform(
+                "Parse, route and deduplicate by event_id",
+                rowTypeInfo(AtomicEventsTable.ROW_TYPE),
+                new DeduplicateEvents(dedupWindow, maxPayloadBytes, eventTime))
             .uid(DEDUP_UID)
-            .name("Deduplicate by event_id");
+            .name("Parse, route and deduplicate by event_id");
     if (parallelism != null) {
+      identified.setParallelism(parallelism);
       deduplicated.setParallelism(parallelism);
     }
-    return new Routed(deduplicated, quarantine.union(deduplicated.getSideOutput(RouteEvents.QUARANTINE)));
+    return new Routed(deduplicated, deduplicated.getSideOutput(RouteEvents.QUARANTINE));
   }
 
   /** Both Delta sinks. Builds (creates or checks) the tables. */
@@ -167,27 +180,13 @@ public final class EventsPipeline {
   }
 
   static DeltaSink deltaSink(RowType rowType, String tablePath, String sinkId, EventsJobConfig config) {
-    DeltaSink.Builder builder =
-        DeltaSink.forRowData(rowType)
-            .options(config.sinkOptions())
-            .tablePath(tablePath)
-            .partitionColumns(AtomicEventsTable.PARTITION_COLUMN)
-            .sinkId(sinkId);
-    config.hadoopOptions().forEach(builder::hadoopOption);
-    return builder.build();
+    return DeltaSink.forRowData(rowType)
+        .config(config.sinkConfig(tablePath, sinkId))
+        .partitionColumns(AtomicEventsTable.PARTITION_COLUMN)
+        .build();
   }
 
   static InternalTypeInfo<RowData> rowTypeInfo(RowType rowType) {
     return InternalTypeInfo.of(rowType);
-  }
-
-  /** Key of an {@link AtomicEventsTable} row: its event_id, as an {@link EventIdKey}. */
-  static final class EventIdKeySelector implements KeySelector<RowData, EventIdKey> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public EventIdKey getKey(RowData row) {
-      return EventIdKey.of(row.getString(AtomicEventsTable.EVENT_ID));
-    }
   }
 }

@@ -2,20 +2,24 @@ package io.tributary.eventsjob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.events.SessionSimulator;
+import io.tributary.events.WebEventJson;
+import io.tributary.events.WebEventParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The dedup operator on Flink's operator test harness: arrival-time window, fingerprints, state. */
@@ -24,13 +28,20 @@ class DeduplicateEventsTest {
   private static final Duration WINDOW = Duration.ofMinutes(10);
   private static final long MIN = 60_000;
 
-  private static KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> harness(
+  private static final String TEMPLATE = new String(
+      WebEventJson.toBytes(new SessionSimulator(1, Instant.parse("2026-11-20T12:00:00Z")).next()), StandardCharsets.UTF_8);
+  private static final WebEventParser PARSER = new WebEventParser();
+
+  private static KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> harness(
       DeduplicateEvents op, int maxParallelism, int parallelism, int subtask) throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        op, new EventsPipeline.EventIdKeySelector(), EventIdKey.TypeInfo.INSTANCE, maxParallelism, parallelism, subtask);
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        op, (KeySelector<IdentifiedRecord, EventIdKey>) IdentifiedRecord::key, EventIdKey.TypeInfo.INSTANCE,
+        maxParallelism, parallelism, subtask);
+    h.setup(new RowDataSerializer(AtomicEventsTable.ROW_TYPE)); // the job's row type, not Kryo
+    return h;
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> harness() throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> harness() throws Exception {
     return harness(new DeduplicateEvents(WINDOW), 128, 1, 0);
   }
 
@@ -38,24 +49,28 @@ class DeduplicateEventsTest {
     return new UUID(0x1234L, i).toString();
   }
 
-  /** A dedup row: id, payload text (its fingerprint), arrival time in Kinesis. */
-  static StreamRecord<RowData> event(String id, String payload, long arrivalMillis) {
-    GenericRowData atomic = new GenericRowData(DedupRow.ATOMIC_ARITY);
-    atomic.setField(AtomicEventsTable.EVENT_ID, StringData.fromString(id));
-    atomic.setField(AtomicEventsTable.EVENT_TYPE, StringData.fromString(payload));
-    atomic.setField(AtomicEventsTable.SOURCE_FILENAME, StringData.fromString("kinesis://s/shardId-000000000001/" + arrivalMillis));
-    atomic.setField(DedupRow.ARRIVAL, TimestampData.fromEpochMillis(arrivalMillis));
-    // A fresh builder per row: the harness keeps each input row.
-    return new StreamRecord<>(new DedupRow.Builder().of(atomic, payload.getBytes(StandardCharsets.UTF_8)));
+  /** A valid event's JSON with this id and event type (the rest from one simulated event). */
+  static byte[] payload(String id, String eventType) {
+    return TEMPLATE
+        .replaceFirst("\"event_id\":\"[^\"]*\"", "\"event_id\":\"" + id + "\"")
+        .replaceFirst("\"event_type\":\"[^\"]*\"", "\"event_type\":\"" + eventType + "\"")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> h) {
+  /** A Kinesis record of that event, arrived at {@code arrivalMillis}, keyed as the job keys it. */
+  static StreamRecord<IdentifiedRecord> event(String id, String eventType, long arrivalMillis) {
+    KinesisRecord r = new KinesisRecord(
+        payload(id, eventType), "s", "shardId-000000000001", String.valueOf(arrivalMillis), arrivalMillis);
+    return new StreamRecord<>(new IdentifiedRecord(IdentifyEvents.keyOf(r, PARSER, new SimpleCounter()), r));
+  }
+
+  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> h) {
     return h.extractOutputValues().stream()
         .map(r -> r.getString(AtomicEventsTable.EVENT_ID) + "/" + r.getString(AtomicEventsTable.EVENT_TYPE))
         .collect(Collectors.toList());
   }
 
-  private static List<RowData> quarantined(KeyedOneInputStreamOperatorTestHarness<EventIdKey, RowData, RowData> h) {
+  private static List<RowData> quarantined(KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> h) {
     var side = h.getSideOutput(RouteEvents.QUARANTINE);
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
   }
@@ -64,17 +79,18 @@ class DeduplicateEventsTest {
   void anIdenticalReSendIsDroppedAConflictingOneQuarantinedWithItsPayload() throws Exception {
     try (var h = harness()) {
       h.open();
-      h.processElement(event("a", "page_view", 0));
-      h.processElement(event("a", "page_view", MIN)); // a retry: same bytes
-      h.processElement(event("a", "purchase", 2 * MIN)); // another event reusing the id
-      h.processElement(event("b", "click", 3 * MIN));
-      assertThat(output(h)).containsExactly("a/page_view", "b/click");
+      h.processElement(event(id(10), "page_view", 0));
+      h.processElement(event(id(10), "page_view", MIN)); // a retry: same bytes
+      h.processElement(event(id(10), "purchase", 2 * MIN)); // another event reusing the id
+      h.processElement(event(id(11), "click", 3 * MIN));
+      assertThat(output(h)).containsExactly(id(10) + "/page_view", id(11) + "/click");
       assertThat(output(h).size() + quarantined(h).size()).isEqualTo(3);
       List<RowData> q = quarantined(h);
       assertThat(q).hasSize(1);
       RowData row = q.get(0);
       assertThat(row.getString(QuarantineTable.ERROR_REASON).toString()).isEqualTo(QuarantineTable.CONFLICTING_DUPLICATE);
-      assertThat(row.getString(0).toString()).isEqualTo("purchase"); // raw_payload, as sent
+      assertThat(row.getString(0).toString())
+          .isEqualTo(new String(payload(id(10), "purchase"), StandardCharsets.UTF_8)); // raw_payload, as sent
       assertThat(row.getString(1).toString()).isEqualTo(QuarantineTable.ENCODING_UTF8);
       assertThat(row.getString(4).toString()).isEqualTo("event_id"); // error_field
       assertThat(row.getString(7).toString()).isEqualTo("shardId-000000000001");
@@ -132,7 +148,7 @@ class DeduplicateEventsTest {
     try (var h = harness()) {
       h.open();
       h.processElement(event(id(1), "page_view", 0));
-      h.processElement(event("not-a-uuid", "page_view", 0));
+      h.processElement(event(id(2).toUpperCase(java.util.Locale.ROOT), "page_view", 0));
       snapshot = h.snapshot(1, 1);
     }
     try (var restored = harness()) {
@@ -140,7 +156,7 @@ class DeduplicateEventsTest {
       restored.open();
       restored.processElement(event(id(1), "page_view", 5 * MIN));
       restored.processElement(event(id(1), "purchase", 5 * MIN));
-      restored.processElement(event("not-a-uuid", "page_view", 5 * MIN));
+      restored.processElement(event(id(2), "page_view", 0)); // the same event, its id in lower case
       restored.processElement(event(id(3), "click", 5 * MIN));
       assertThat(output(restored)).containsExactly(id(3) + "/click");
       assertThat(quarantined(restored)).hasSize(1);
@@ -212,26 +228,25 @@ class DeduplicateEventsTest {
    */
   @Test
   void theStateTakesAtMost40BytesOfHeapPerId() throws Exception {
-    int n = 1_000_000;
+    int n = 400_000;
     DeduplicateEvents op = new DeduplicateEvents(WINDOW);
     try (var h = harness(op, 128, 1, 0)) {
       h.open();
       for (int i = 0; i < 1000; i++) {
-        h.processElement(event(new UUID(1, i).toString(), "p", 0));
+        h.processElement(event(new UUID(1, i).toString(), "page_view", 0));
       }
       h.getOutput().clear();
       long before = liveHeap();
-      GenericRowData atomic = new GenericRowData(DedupRow.ATOMIC_ARITY);
-      atomic.setField(AtomicEventsTable.SOURCE_FILENAME, StringData.fromString("kinesis://s/x/1"));
-      atomic.setField(DedupRow.ARRIVAL, TimestampData.fromEpochMillis(MIN));
-      DedupRow.Builder rows = new DedupRow.Builder();
-      byte[] payload = new byte[16];
-      StreamRecord<RowData> record = new StreamRecord<>(null);
+      // One payload, its id rewritten in place for each record (the harness does not keep inputs).
+      byte[] template = payload(new UUID(0, 0).toString(), "page_view");
+      int idAt = new String(template, StandardCharsets.US_ASCII).indexOf(new UUID(0, 0).toString());
       java.util.Random random = new java.util.Random(7);
       for (int i = 0; i < n; i++) {
-        atomic.setField(AtomicEventsTable.EVENT_ID, StringData.fromString(new UUID(random.nextLong(), random.nextLong()).toString()));
-        random.nextBytes(payload);
-        h.processElement(record.replace(rows.of(atomic, payload)));
+        byte[] bytes = template.clone();
+        byte[] uuid = new UUID(random.nextLong(), random.nextLong()).toString().getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(uuid, 0, bytes, idAt, uuid.length);
+        KinesisRecord r = new KinesisRecord(bytes, "s", "x", "1", MIN);
+        h.processElement(new StreamRecord<>(new IdentifiedRecord(EventIdKey.ofPayloadId(bytes, idAt, 36), r)));
         if (i % 10_000 == 0) {
           h.getOutput().clear();
         }

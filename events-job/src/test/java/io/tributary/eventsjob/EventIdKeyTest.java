@@ -57,14 +57,26 @@ class EventIdKeyTest {
   }
 
   @Test
-  void theSelectorReadsTheIdOfGenericAndBinaryRows() throws Exception {
+  void theKeyOfARowsIdIsTheSameForGenericAndBinaryRows() {
     String id = UUID.randomUUID().toString();
     GenericRowData row = new GenericRowData(AtomicEventsTable.COLUMNS.size());
     row.setField(AtomicEventsTable.EVENT_ID, StringData.fromString(id));
     RowDataSerializer rows = new RowDataSerializer(AtomicEventsTable.ROW_TYPE);
     RowData binary = rows.toBinaryRow(row);
-    EventsPipeline.EventIdKeySelector selector = new EventsPipeline.EventIdKeySelector();
-    assertThat(selector.getKey(row)).isEqualTo(selector.getKey(binary)).hasToString(id);
+    assertThat(EventIdKey.of(row.getString(AtomicEventsTable.EVENT_ID)))
+        .isEqualTo(EventIdKey.of(binary.getString(AtomicEventsTable.EVENT_ID)))
+        .hasToString(id);
+  }
+
+  /** An id found in a payload keys as the parser's (lower-cased) id does, in either case. */
+  @Test
+  void anIdFromAPayloadKeysAsItsLowerCaseForm() {
+    String id = UUID.randomUUID().toString();
+    byte[] upper = ("xx" + id.toUpperCase(java.util.Locale.ROOT) + "yy").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] lower = ("x" + id + "y").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(EventIdKey.ofPayloadId(upper, 2, 36)).isEqualTo(EventIdKey.ofPayloadId(lower, 1, 36)).isEqualTo(EventIdKey.of(id));
+    byte[] text = "evt-000123".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(EventIdKey.ofPayloadId(text, 0, text.length)).isEqualTo(EventIdKey.of("evt-000123"));
   }
 
   private static EventIdKey roundTrip(EventIdKey key) {

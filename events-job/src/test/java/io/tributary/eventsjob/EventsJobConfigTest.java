@@ -228,4 +228,27 @@ class EventsJobConfigTest {
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining(expected)
         .hasMessageContaining("unknown option checkpoint.intervall (did you mean checkpoint.interval?)");
   }
+
+  @Test
+  void sinkOptionsAreValidatedWithTheJobsOwnAndTypedPerTable() {
+    Map<String, String> p = minimal();
+    p.put("events.parallelism", "0");
+    p.put("sink.file.max-open", "0");
+    p.put("sink.parquet.compresion", "zstd");
+    assertThatThrownBy(() -> config(p))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("events.parallelism must be at least 1")
+        .hasMessageContaining("'sink.file.max-open' = 0: must be positive")
+        .hasMessageContaining("unknown option sink.parquet.compresion (did you mean sink.parquet.compression?)");
+
+    Map<String, String> ok = minimal();
+    ok.put("sink.parquet.compression", "zstd");
+    ok.put("hadoop.fs.s3a.endpoint", "http://s3");
+    EventsJobConfig c = config(ok);
+    io.tributary.delta.DeltaSinkConfig sink = c.sinkConfig(c.atomicEventsTablePath(), "events-job.atomic_events");
+    assertThat(sink.tablePath()).isEqualTo("s3a://lake/silver/atomic_events");
+    assertThat(sink.sinkId()).isEqualTo("events-job.atomic_events");
+    assertThat(sink.compression()).isEqualTo(io.tributary.delta.DeltaSinkOptions.Compression.ZSTD);
+    assertThat(sink.hadoopConf()).containsEntry("fs.s3a.endpoint", "http://s3");
+  }
 }

@@ -45,6 +45,51 @@ public final class JobParameters {
     return new JobParameters(values);
   }
 
+  /** Starts parameters built from typed options: how a platform (cli, tests) configures a job. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Collects typed values by their options, so that keys and value syntax come from the options
+   * (a {@code Duration} is written in the syntax its option reads, and read back equal).
+   */
+  public static final class Builder {
+    private final Map<String, String> values = new TreeMap<>();
+
+    private Builder() {}
+
+    public <T> Builder set(ConfigOption<T> option, T value) {
+      values.put(option.key(), format(option, value));
+      return this;
+    }
+
+    /**
+     * An option of another component handed on under {@code prefix}, e.g. a Delta sink option
+     * under {@link LakeOptions#SINK_PREFIX}.
+     */
+    public <T> Builder set(String prefix, ConfigOption<T> option, T value) {
+      values.put(prefix + option.key(), format(option, value));
+      return this;
+    }
+
+    /** A key without a typed option, e.g. a secret's source ({@link Secrets#envKey}). */
+    public Builder setRaw(String key, String value) {
+      values.put(key, value);
+      return this;
+    }
+
+    public JobParameters build() {
+      return new JobParameters(values);
+    }
+
+    private static <T> String format(ConfigOption<T> option, T value) {
+      Configuration c = new Configuration();
+      c.set(option, value);
+      return c.toMap().get(option.key());
+    }
+  }
+
   /**
    * Parses {@code --key value}, {@code --key=value} and {@code --config <file.properties>}.
    *

@@ -57,14 +57,19 @@ public final class Secrets {
     String read(String secretId, String region);
   }
 
-  private static final String SECRET_ID = ".secret-id";
-  private static final String SECRET_REGION = ".secret-region";
-  private static final String SECRET_FIELD = ".secret-field";
-  private static final String ENV = ".env";
+  private static final String SECRET_ID = SecretKeys.SECRET_ID;
+  private static final String SECRET_REGION = SecretKeys.SECRET_REGION;
+  private static final String SECRET_FIELD = SecretKeys.SECRET_FIELD;
+  private static final String ENV = SecretKeys.ENV;
 
-  /** Every parameter key {@link #resolve} reads for the secret {@code key}: the key and its source keys. */
+  /** See {@link SecretKeys#envKey}. */
+  public static String envKey(String key) {
+    return SecretKeys.envKey(key);
+  }
+
+  /** See {@link SecretKeys#keysRead}. */
   public static List<String> keysRead(String key) {
-    return List.of(key, key + ENV, key + SECRET_ID, key + SECRET_REGION, key + SECRET_FIELD);
+    return SecretKeys.keysRead(key);
   }
 
   /** The secret named by {@code key}, or empty when none of the sources is set. */

@@ -94,4 +94,21 @@ class JobParametersTest {
     assertThatThrownBy(() -> CheckpointOptions.apply(JobParameters.fromArgs("--checkpoint.interval=0ms"), env))
         .hasMessageContaining("at least 10 ms");
   }
+
+  @Test
+  void theBuilderWritesTypedValuesThatReadBackEqual() {
+    java.time.Duration interval = java.time.Duration.ofMillis(1500);
+    JobParameters p = JobParameters.builder()
+        .set(CheckpointOptions.INTERVAL, interval)
+        .set(CheckpointOptions.TOLERABLE_FAILURES, 7)
+        .set(LakeOptions.LAKE_PATH, "/lake/")
+        .set(LakeOptions.SINK_PREFIX, CheckpointOptions.TIMEOUT, java.time.Duration.ofMinutes(2))
+        .setRaw(Secrets.envKey("postgres.password"), "PGPASSWORD")
+        .build();
+    assertThat(p.get(CheckpointOptions.INTERVAL)).isEqualTo(interval);
+    assertThat(p.get(CheckpointOptions.TOLERABLE_FAILURES)).isEqualTo(7);
+    assertThat(p.raw("lake.path")).isEqualTo("/lake/");
+    assertThat(p.withPrefix(LakeOptions.SINK_PREFIX)).containsKey(CheckpointOptions.TIMEOUT.key());
+    assertThat(p.raw("postgres.password.env")).isEqualTo("PGPASSWORD");
+  }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class RunOptions {
 
   @Option(names = "--duration", paramLabel = "DURATION",
-      description = "Stop after this time, e.g. 30s, 10m, 1h30m. Default: no limit (Ctrl-C stops).")
+      description = "Stop after this time, e.g. 30s, 10m, 90min. Default: no limit (Ctrl-C stops).")
   Duration duration;
 
   @Option(names = "--count", paramLabel = "N",

@@ -30,10 +30,11 @@ class ParsingTest {
   void durations() {
     assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Durations.parse("90 min")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Durations.parse("30")).as("the jobs' syntax: a bare number is milliseconds").isEqualTo(Duration.ofMillis(30));
     assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
-    for (String bad : new String[] {"", "30", "s", "10 m", "1.5h", "-3s", "10mx"}) {
+    for (String bad : new String[] {"", "s", "1h30m", "1.5h", "-3s", "10mx"}) {
       assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not a duration");
     }

@@ -1,8 +1,12 @@
 package io.tributary.cdc.config;
 
 import io.tributary.cdc.silver.TableName;
+import io.tributary.delta.DeltaSinkConfig;
+import io.tributary.delta.DeltaSinkOptions;
+import io.tributary.config.ConfigReader;
 import io.tributary.config.InvalidConfigurationException;
 import io.tributary.config.JobParameters;
+import io.tributary.config.LakeOptions;
 import io.tributary.config.Secret;
 import io.tributary.config.Secrets;
 import java.io.Serializable;
@@ -18,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * The validated configuration of the CDC job; {@link #from} reports every problem at once. The
@@ -32,8 +38,9 @@ public final class CdcJobConfig implements Serializable {
 
   /**
    * The keys this job reads: a mistyped one in its namespaces ({@code postgres.}, {@code cdc.},
-   * {@code lake.}, {@code checkpoint.}, {@code warehouse.}, bare keys) is refused, not silently replaced by a default.
-   * {@code sink.}, {@code hadoop.}, {@code table.property.} and {@code debezium.} keys are handed on.
+   * {@code lake.}, {@code checkpoint.}, {@code warehouse.}, {@code sink.} (the Delta sink's options), bare keys) is
+   * refused, not silently replaced by a default. {@code hadoop.}, {@code table.property.} and
+   * {@code debezium.} keys are handed on.
    */
   private static final io.tributary.config.UnknownKeys KEYS = knownKeys();
 
@@ -41,10 +48,12 @@ public final class CdcJobConfig implements Serializable {
     List<String> known = new ArrayList<>();
     CdcJobOptions.ALL.forEach(o -> known.add(o.key()));
     io.tributary.config.CheckpointOptions.ALL.forEach(o -> known.add(o.key()));
-    known.addAll(io.tributary.config.Secrets.keysRead("postgres.password"));
+    known.addAll(io.tributary.config.Secrets.keysRead(CdcJobOptions.POSTGRES_PASSWORD.key()));
+    DeltaSinkOptions.ALL.forEach(o -> known.add(LakeOptions.SINK_PREFIX + o.key()));
     known.addAll(io.tributary.cdc.warehouse.WarehouseConfig.knownKeys());
-    return new io.tributary.config.UnknownKeys(known, List.of("postgres.", "cdc.", "lake.", "checkpoint.", "warehouse."),
-        List.of("sink.", "hadoop.", "table.property.", "debezium."));
+    return new io.tributary.config.UnknownKeys(known,
+        List.of("postgres.", "cdc.", "lake.", "checkpoint.", "warehouse.", LakeOptions.SINK_PREFIX),
+        List.of(LakeOptions.HADOOP_PREFIX, LakeOptions.TABLE_PROPERTY_PREFIX, "debezium."));
   }
 
   private final String host;
@@ -67,13 +76,13 @@ public final class CdcJobConfig implements Serializable {
   private final String uidPrefix;
   private final boolean acceptSlotAhead;
   private final long transactionBufferBytes;
-  private final Map<String, String> sinkOptions;
+  private final DeltaSinkConfig sink;
   private final Map<String, String> debeziumOverrides;
   /** The warehouse sink's settings, or null without one. */
   private final io.tributary.cdc.warehouse.WarehouseConfig warehouse;
 
   private CdcJobConfig(JobParameters p, Secret password, List<TableName> tables, Map<TableName, String> eventTime,
-      io.tributary.cdc.warehouse.WarehouseConfig warehouse) {
+      DeltaSinkConfig sink, io.tributary.cdc.warehouse.WarehouseConfig warehouse) {
     this.warehouse = warehouse;
     this.host = p.get(CdcJobOptions.POSTGRES_HOST);
     this.port = p.get(CdcJobOptions.POSTGRES_PORT);
@@ -90,16 +99,13 @@ public final class CdcJobConfig implements Serializable {
     this.eventTimeColumns = Collections.unmodifiableMap(eventTime);
     this.heartbeatInterval = p.get(CdcJobOptions.HEARTBEAT_INTERVAL);
     this.heartbeatQuery = p.get(CdcJobOptions.HEARTBEAT_QUERY).trim();
-    this.lakePath = stripSlash(p.get(CdcJobOptions.LAKE_PATH));
+    this.lakePath = LakeOptions.normalizeLakePath(p.get(CdcJobOptions.LAKE_PATH));
     this.sinkIdPrefix = p.get(CdcJobOptions.SINK_ID_PREFIX);
     this.parallelism = p.get(CdcJobOptions.PARALLELISM);
     this.uidPrefix = p.get(CdcJobOptions.UID_PREFIX);
     this.acceptSlotAhead = p.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
     this.transactionBufferBytes = p.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes();
-    Map<String, String> sink = new TreeMap<>(p.withPrefix("sink."));
-    p.withPrefix("hadoop.").forEach((k, v) -> sink.put("hadoop." + k, v));
-    p.withPrefix("table.property.").forEach((k, v) -> sink.put("table.property." + k, v));
-    this.sinkOptions = Collections.unmodifiableMap(sink);
+    this.sink = sink;
     this.debeziumOverrides = Collections.unmodifiableMap(new TreeMap<>(p.withPrefix("debezium.")));
   }
 
@@ -114,127 +120,108 @@ public final class CdcJobConfig implements Serializable {
    * @throws InvalidConfigurationException listing every problem
    */
   public static CdcJobConfig from(JobParameters params, Secrets secrets) {
-    List<String> problems = new ArrayList<>(KEYS.problems(params.asMap().keySet(), "CdcJobOptions (cdc-job README)"));
-    require(params, CdcJobOptions.POSTGRES_DATABASE, problems);
-    require(params, CdcJobOptions.POSTGRES_USER, problems);
-    require(params, CdcJobOptions.LAKE_PATH, problems);
-    check(problems, () -> {
-      int port = params.get(CdcJobOptions.POSTGRES_PORT);
-      if (port < 1 || port > 65535) {
-        problems.add(CdcJobOptions.POSTGRES_PORT.key() + " must be 1..65535, was " + port);
+    ConfigReader r = new ConfigReader(params);
+    r.rejectUnknownKeys(KEYS, "CdcJobOptions (cdc-job README, docs/options.md)");
+    r.required(CdcJobOptions.POSTGRES_DATABASE, "");
+    r.required(CdcJobOptions.POSTGRES_USER, "");
+    r.required(CdcJobOptions.LAKE_PATH, "");
+    Integer port = r.get(CdcJobOptions.POSTGRES_PORT);
+    r.check(port == null || (port >= 1 && port <= 65535), CdcJobOptions.POSTGRES_PORT.key() + " must be 1..65535, was " + port);
+    identifier(r, CdcJobOptions.SLOT_NAME);
+    identifier(r, CdcJobOptions.PUBLICATION_NAME);
+    Integer parallelism = r.get(CdcJobOptions.PARALLELISM);
+    r.check(parallelism == null || parallelism >= 1, CdcJobOptions.PARALLELISM.key() + " must be at least 1");
+    Duration hb = r.get(CdcJobOptions.HEARTBEAT_INTERVAL);
+    r.check(hb == null || !(hb.isNegative() || hb.isZero()), CdcJobOptions.HEARTBEAT_INTERVAL.key() + " must be positive");
+    r.get(CdcJobOptions.PUBLICATION_CREATE);
+    checkTls(r);
+    r.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD);
+    MemorySize buffer = r.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY);
+    r.check(buffer == null || buffer.getBytes() >= 1024, CdcJobOptions.TRANSACTION_BUFFER_MEMORY.key() + " must be at least 1 KiB");
+    List<TableName> tables = tables(r);
+    Map<TableName, String> eventTime = eventTimeColumns(r, tables);
+    Secret password = r.secret(secrets, CdcJobOptions.POSTGRES_PASSWORD.key(), "PGPASSWORD").orElse(null);
+    DeltaSinkConfig sink = sharedSinkConfig(params, r.problems());
+    io.tributary.cdc.warehouse.WarehouseConfig warehouse =
+        io.tributary.cdc.warehouse.WarehouseConfig.from(params, secrets, tables, r.problems()).orElse(null);
+    r.throwIfAny("cdc-job");
+    return new CdcJobConfig(params, password, tables, eventTime, sink, warehouse);
+  }
+
+  /** sslmode is one of libpq's; the verify modes need a CA bundle, and a bundle needs a verify mode. */
+  private static void checkTls(ConfigReader r) {
+    String mode = r.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
+    boolean hasRootCert = r.optional(CdcJobOptions.POSTGRES_SSLROOTCERT) != null;
+    if (!SSL_MODES.contains(mode)) {
+      r.problem(CdcJobOptions.POSTGRES_SSLMODE.key() + " must be one of " + SSL_MODES + ", was '" + mode + "'");
+    } else if (mode.startsWith("verify-") && !hasRootCert) {
+      r.problem(CdcJobOptions.POSTGRES_SSLMODE.key() + "=" + mode + " needs " + CdcJobOptions.POSTGRES_SSLROOTCERT.key()
+          + " (the CA bundle that signs the server's certificate; for RDS the RDS CA bundle)");
+    } else if (hasRootCert && !mode.startsWith("verify-")) {
+      r.problem(CdcJobOptions.POSTGRES_SSLROOTCERT.key() + " is only used with " + CdcJobOptions.POSTGRES_SSLMODE.key()
+          + " verify-ca or verify-full, but the mode is " + mode + ": the certificate would not be checked");
+    }
+  }
+
+  /** The captured tables, each once. */
+  private static List<TableName> tables(ConfigReader r) {
+    Set<TableName> seen = new LinkedHashSet<>();
+    for (String t : r.get(CdcJobOptions.TABLES).split(",")) {
+      if (t.trim().isEmpty()) {
+        continue;
       }
-    });
-    check(problems, () -> identifier(params.get(CdcJobOptions.SLOT_NAME), CdcJobOptions.SLOT_NAME.key(), problems));
-    check(problems, () -> identifier(params.get(CdcJobOptions.PUBLICATION_NAME), CdcJobOptions.PUBLICATION_NAME.key(), problems));
-    check(problems, () -> {
-      if (params.get(CdcJobOptions.PARALLELISM) < 1) {
-        problems.add(CdcJobOptions.PARALLELISM.key() + " must be at least 1");
+      try {
+        TableName name = TableName.parse(t);
+        r.check(seen.add(name), CdcJobOptions.TABLES.key() + " lists " + name + " twice");
+      } catch (IllegalArgumentException e) {
+        r.problem(CdcJobOptions.TABLES.key() + ": " + e.getMessage());
       }
-    });
-    check(problems, () -> {
-      Duration hb = params.get(CdcJobOptions.HEARTBEAT_INTERVAL);
-      if (hb.isNegative() || hb.isZero()) {
-        problems.add(CdcJobOptions.HEARTBEAT_INTERVAL.key() + " must be positive");
-      }
-    });
-    check(problems, () -> params.get(CdcJobOptions.PUBLICATION_CREATE));
-    check(problems, () -> {
-      String mode = params.get(CdcJobOptions.POSTGRES_SSLMODE).trim().toLowerCase(Locale.ROOT);
-      String rootCert = params.raw(CdcJobOptions.POSTGRES_SSLROOTCERT.key());
-      boolean hasRootCert = rootCert != null && !rootCert.trim().isEmpty();
-      if (!SSL_MODES.contains(mode)) {
-        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + " must be one of " + SSL_MODES + ", was '" + mode + "'");
-      } else if (mode.startsWith("verify-") && !hasRootCert) {
-        problems.add(CdcJobOptions.POSTGRES_SSLMODE.key() + "=" + mode + " needs " + CdcJobOptions.POSTGRES_SSLROOTCERT.key()
-            + " (the CA bundle that signs the server's certificate; for RDS the RDS CA bundle)");
-      } else if (hasRootCert && !mode.startsWith("verify-")) {
-        problems.add(CdcJobOptions.POSTGRES_SSLROOTCERT.key() + " is only used with " + CdcJobOptions.POSTGRES_SSLMODE.key()
-            + " verify-ca or verify-full, but the mode is " + mode + ": the certificate would not be checked");
-      }
-    });
-    check(problems, () -> params.get(CdcJobOptions.RESTORE_ACCEPT_SLOT_AHEAD));
-    check(problems, () -> {
-      if (params.get(CdcJobOptions.TRANSACTION_BUFFER_MEMORY).getBytes() < 1024) {
-        problems.add(CdcJobOptions.TRANSACTION_BUFFER_MEMORY.key() + " must be at least 1 KiB");
-      }
-    });
-    List<TableName> tables = new ArrayList<>();
-    check(problems, () -> {
-      Set<TableName> seen = new LinkedHashSet<>();
-      for (String t : params.get(CdcJobOptions.TABLES).split(",")) {
-        if (t.trim().isEmpty()) {
-          continue;
-        }
-        try {
-          TableName name = TableName.parse(t);
-          if (!seen.add(name)) {
-            problems.add(CdcJobOptions.TABLES.key() + " lists " + name + " twice");
-          }
-        } catch (IllegalArgumentException e) {
-          problems.add(CdcJobOptions.TABLES.key() + ": " + e.getMessage());
-        }
-      }
-      if (seen.isEmpty()) {
-        problems.add(CdcJobOptions.TABLES.key() + " names no table");
-      }
-      tables.addAll(seen);
-    });
+    }
+    r.check(!seen.isEmpty(), CdcJobOptions.TABLES.key() + " names no table");
+    return new ArrayList<>(seen);
+  }
+
+  /** The event-time column of each listed table; every table must be a captured one. */
+  private static Map<TableName, String> eventTimeColumns(ConfigReader r, List<TableName> tables) {
     Map<TableName, String> eventTime = new LinkedHashMap<>();
-    check(problems, () -> {
-      for (String spec : params.get(CdcJobOptions.EVENT_TIME_COLUMNS).split(",")) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (s.isEmpty()) {
-          continue;
-        }
-        int dot = s.lastIndexOf('.');
-        if (dot <= 0 || dot == s.length() - 1) {
-          problems.add(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": '" + spec.trim() + "' is not table.column");
-          continue;
-        }
+    for (String spec : r.get(CdcJobOptions.EVENT_TIME_COLUMNS).split(",")) {
+      String s = spec.trim().toLowerCase(Locale.ROOT);
+      if (s.isEmpty()) {
+        continue;
+      }
+      int dot = s.lastIndexOf('.');
+      if (dot <= 0 || dot == s.length() - 1) {
+        r.problem(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": '" + spec.trim() + "' is not table.column");
+        continue;
+      }
+      try {
         TableName table = TableName.parse(s.substring(0, dot));
-        if (!tables.contains(table)) {
-          problems.add(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": " + table + " is not a captured table");
-        } else {
+        if (r.check(tables.contains(table), CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": " + table + " is not a captured table")) {
           eventTime.put(table, s.substring(dot + 1));
         }
+      } catch (IllegalArgumentException e) {
+        r.problem(CdcJobOptions.EVENT_TIME_COLUMNS.key() + ": " + e.getMessage());
       }
-    });
-    Secret password = null;
-    try {
-      Optional<Secret> secret = secrets.resolve(params, "postgres.password", "PGPASSWORD");
-      password = secret.orElse(null);
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage());
     }
-    io.tributary.cdc.warehouse.WarehouseConfig warehouse =
-        io.tributary.cdc.warehouse.WarehouseConfig.from(params, secrets, tables, problems).orElse(null);
-    InvalidConfigurationException.throwIfAny("cdc-job", problems);
-    return new CdcJobConfig(params, password, tables, eventTime, warehouse);
+    return eventTime;
   }
 
-  private static void require(JobParameters p, org.apache.flink.configuration.ConfigOption<String> option, List<String> problems) {
-    String v = p.raw(option.key());
-    if (v == null || v.trim().isEmpty()) {
-      problems.add(option.key() + " is required");
-    }
+  private static void identifier(ConfigReader r, ConfigOption<String> option) {
+    String value = r.get(option);
+    r.check(IDENTIFIER.matcher(value).matches(),
+        option.key() + " must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*), was '" + value + "'");
   }
 
-  private static void identifier(String value, String key, List<String> problems) {
-    if (!IDENTIFIER.matcher(value).matches()) {
-      problems.add(key + " must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*), was '" + value + "'");
-    }
-  }
-
-  private static void check(List<String> problems, Runnable check) {
-    try {
-      check.run();
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-  }
-
-  private static String stripSlash(String path) {
-    return path != null && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  /**
+   * The Delta sink options every silver table shares, validated with the job's own (the table path
+   * is the lake's until {@link #sinkConfig} sets a table's).
+   */
+  private static DeltaSinkConfig sharedSinkConfig(JobParameters params, List<String> problems) {
+    Map<String, String> options = LakeOptions.sinkOptions(params, true);
+    String lake = LakeOptions.normalizeLakePath(params.raw(CdcJobOptions.LAKE_PATH.key()));
+    // Without lake.path (reported above) the sink options are still checked, against a stand-in.
+    options.put(DeltaSinkOptions.TABLE_PATH.key(), lake == null ? "." : lake);
+    return DeltaSinkConfig.read(options, LakeOptions.SINK_PREFIX, problems);
   }
 
   public String host() {
@@ -307,7 +294,7 @@ public final class CdcJobConfig implements Serializable {
 
   /** Where {@code table}'s silver table lives. */
   public String tablePath(TableName table) {
-    return lakePath + "/" + silverName(table);
+    return LakeOptions.tablePath(lakePath, silverName(table));
   }
 
   /** The silver table's name: the table's, prefixed by its schema outside {@code public}. */
@@ -339,16 +326,33 @@ public final class CdcJobConfig implements Serializable {
 
   /** Delta sink options: {@code sink.*} without the prefix, {@code hadoop.*}, {@code table.property.*}. */
   public Map<String, String> sinkOptions() {
-    return sinkOptions;
+    Map<String, String> options = new TreeMap<>(sink.options());
+    options.remove(DeltaSinkOptions.TABLE_PATH.key());
+    return Collections.unmodifiableMap(options);
   }
 
-  public Map<String, String> debeziumOverrides() {
-    return debeziumOverrides;
+  /**
+   * The Delta sink configuration of {@code table}'s silver table: the shared sink options with the
+   * table's path and sink id, and, when the operator accepted a rollback ({@link #acceptSlotAhead}),
+   * {@link DeltaSinkOptions#RESTORE_ACCEPT_OLDER_CHECKPOINT}: the sinks then see the same older restore.
+   */
+  public DeltaSinkConfig sinkConfig(TableName table) {
+    DeltaSinkConfig c = sink.with(DeltaSinkOptions.TABLE_PATH, tablePath(table)).with(DeltaSinkOptions.SINK_ID, sinkId(table));
+    return acceptSlotAhead ? c.with(DeltaSinkOptions.RESTORE_ACCEPT_OLDER_CHECKPOINT, true) : c;
+  }
+
+  /** The sink options with the lake as table path: for the Hadoop configuration of other files in the lake. */
+  public DeltaSinkConfig lakeSinkConfig() {
+    return sink;
   }
 
   /** The warehouse sink's settings (docs/warehouse.md), empty when no table is served. */
   public Optional<io.tributary.cdc.warehouse.WarehouseConfig> warehouse() {
     return Optional.ofNullable(warehouse);
+  }
+
+  public Map<String, String> debeziumOverrides() {
+    return debeziumOverrides;
   }
 
   @Override

@@ -6,11 +6,11 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /**
- * Every option of the CDC job. Besides these: {@code postgres.password} (through
- * {@link io.tributary.config.Secrets}: {@code postgres.password.secret-id}, {@code
- * postgres.password.env}, the literal, or {@code PGPASSWORD}), the checkpoint options of {@link
- * io.tributary.config.CheckpointOptions}, {@code sink.*} (Delta sink options), {@code hadoop.*}
- * (Hadoop/S3A configuration), {@code table.property.*} (Delta table properties) and {@code
+ * Every option of the CDC job (generated reference: docs/options.md). Besides these: the
+ * password's source keys ({@link #POSTGRES_PASSWORD}), the checkpoint options of {@link
+ * io.tributary.config.CheckpointOptions}, and, with the prefixes of {@link
+ * io.tributary.config.LakeOptions}, {@code sink.*} (Delta sink options), {@code hadoop.*}
+ * (Hadoop/S3A configuration) and {@code table.property.*} (Delta table properties); {@code
  * debezium.*} (Debezium connector overrides).
  */
 public final class CdcJobOptions {
@@ -31,6 +31,18 @@ public final class CdcJobOptions {
   public static final ConfigOption<String> POSTGRES_USER =
       ConfigOptions.key("postgres.user").stringType().noDefaultValue()
           .withDescription("User with the REPLICATION attribute and SELECT on the captured tables (required).");
+
+  /**
+   * Read through {@link io.tributary.config.Secrets}, never with {@code get}: from {@code
+   * postgres.password.secret-id} (AWS Secrets Manager), {@code postgres.password.env}, the literal,
+   * or {@code PGPASSWORD}.
+   */
+  public static final ConfigOption<String> POSTGRES_PASSWORD =
+      ConfigOptions.key("postgres.password").stringType().noDefaultValue()
+          .withDescription("Password of postgres.user; none for trust authentication. Prefer "
+              + "postgres.password.secret-id=<Secrets Manager secret> (with postgres.password.secret-region and "
+              + "postgres.password.secret-field, default password) or postgres.password.env=<VARIABLE>; the "
+              + "literal value is for local use only. Default: the PGPASSWORD variable.");
 
   public static final ConfigOption<String> POSTGRES_SSLMODE =
       ConfigOptions.key("postgres.sslmode").stringType().defaultValue("prefer")
@@ -79,10 +91,12 @@ public final class CdcJobOptions {
           .defaultValue("SELECT pg_logical_emit_message(false, 'tributary-heartbeat', now()::text)")
           .withDescription("SQL run at every heartbeat to create WAL traffic the slot sees; empty to disable.");
 
-  public static final ConfigOption<String> LAKE_PATH =
-      ConfigOptions.key("lake.path").stringType().noDefaultValue()
-          .withDescription("Root of the silver tables (local path or s3a://...); table <t> goes to <lake.path>/<t>, "
-              + "a table outside schema public to <lake.path>/<schema>_<t> (required).");
+  /**
+   * Root of the silver tables (shared with events-job: {@link io.tributary.config.LakeOptions}); table
+   * {@code <t>} goes to {@code <lake.path>/<t>}, a table outside schema public to {@code
+   * <lake.path>/<schema>_<t>}.
+   */
+  public static final ConfigOption<String> LAKE_PATH = io.tributary.config.LakeOptions.LAKE_PATH;
 
   public static final ConfigOption<String> SINK_ID_PREFIX =
       ConfigOptions.key("cdc.sink-id-prefix").stringType().defaultValue("cdc-job")
@@ -118,6 +132,7 @@ public final class CdcJobOptions {
       POSTGRES_PORT,
       POSTGRES_DATABASE,
       POSTGRES_USER,
+      POSTGRES_PASSWORD,
       POSTGRES_SSLMODE,
       POSTGRES_SSLROOTCERT,
       TABLES,

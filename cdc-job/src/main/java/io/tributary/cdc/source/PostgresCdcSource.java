@@ -259,10 +259,7 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
 
   /** The Delta sink configuration of {@code table}'s silver table (for reading it). */
   private io.tributary.delta.DeltaSinkConfig sinkConfig(TableName table) {
-    Map<String, String> options = new HashMap<>(config.sinkOptions());
-    options.put("table.path", config.tablePath(table));
-    options.put("sink.id", config.sinkId(table));
-    return io.tributary.delta.DeltaSinkConfig.fromMap(options);
+    return config.sinkConfig(table);
   }
 
   /** The keys every silver table shows now (tables that cannot be reconciled are left out, with a warning). */

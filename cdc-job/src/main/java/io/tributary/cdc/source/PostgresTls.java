@@ -11,7 +11,6 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -93,10 +92,7 @@ final class PostgresTls {
 
   private static org.apache.hadoop.conf.Configuration hadoopConfiguration(CdcJobConfig config) {
     // The sink's Hadoop configuration (hadoop.* options, S3 credential chain) reads the bundle too.
-    Map<String, String> options = new HashMap<>(config.sinkOptions());
-    options.put("table.path", config.lakePath());
-    options.put("sink.id", "postgres-ca-bundle");
-    return io.tributary.delta.DeltaSinkConfig.fromMap(options).hadoopConfiguration();
+    return config.lakeSinkConfig().hadoopConfiguration();
   }
 
   private static Path materialize(byte[] pem) throws IOException {

@@ -119,4 +119,30 @@ class CdcJobConfigTest {
     assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(fine), TestConfigs.NO_SECRETS))
         .isInstanceOf(InvalidConfigurationException.class).hasMessageNotContaining("unknown option");
   }
+
+  @Test
+  void sinkOptionsAreValidatedWithTheJobsOwnAndTypedPerTable() {
+    Map<String, String> p = TestConfigs.minimal();
+    p.put("postgres.port", "0");
+    p.put("sink.file.max-open", "0");
+    p.put("sink.parquet.compresion", "zstd");
+    assertThatThrownBy(() -> CdcJobConfig.from(JobParameters.of(p), TestConfigs.NO_SECRETS))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("postgres.port must be 1..65535")
+        .hasMessageContaining("'sink.file.max-open' = 0: must be positive")
+        .hasMessageContaining("unknown option sink.parquet.compresion (did you mean sink.parquet.compression?)");
+
+    Map<String, String> ok = TestConfigs.minimal();
+    ok.put("sink.parquet.compression", "zstd");
+    ok.put("hadoop.fs.s3a.endpoint", "http://s3");
+    ok.put("cdc.restore.accept-slot-ahead", "true");
+    CdcJobConfig c = CdcJobConfig.from(JobParameters.of(ok), TestConfigs.NO_SECRETS);
+    io.tributary.delta.DeltaSinkConfig sink = c.sinkConfig(TableName.parse("sales.items"));
+    assertThat(sink.tablePath()).isEqualTo("s3a://lake/silver/sales_items");
+    assertThat(sink.sinkId()).isEqualTo("cdc-job.sales.items");
+    assertThat(sink.compression()).isEqualTo(io.tributary.delta.DeltaSinkOptions.Compression.ZSTD);
+    assertThat(sink.hadoopConf()).containsEntry("fs.s3a.endpoint", "http://s3");
+    assertThat(sink.acceptOlderCheckpoint()).isTrue();
+    assertThat(c.lakeSinkConfig().tablePath()).isEqualTo("s3a://lake/silver");
+  }
 }

@@ -3,11 +3,15 @@ package io.tributary.cli.local;
 import io.delta.kernel.engine.Engine;
 import io.tributary.cdc.CdcPipeline;
 import io.tributary.cdc.config.CdcJobConfig;
+import io.tributary.cdc.config.CdcJobOptions;
 import io.tributary.config.CheckpointOptions;
 import io.tributary.config.JobParameters;
+import io.tributary.config.LakeOptions;
+import io.tributary.delta.DeltaSinkOptions;
 import io.tributary.delta.DeltaTables;
 import io.tributary.eventsjob.EventsJob;
 import io.tributary.eventsjob.EventsJobConfig;
+import io.tributary.eventsjob.EventsJobOptions;
 import io.tributary.kinesis.KinesisEmulator;
 import io.tributary.postgres.EmbeddedPostgres;
 import io.tributary.producers.EventsConfig;
@@ -26,8 +30,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -276,30 +278,30 @@ public final class LocalPlatform {
   }
 
   private JobID submitCdcJob(Path silver) throws Exception {
-    Map<String, String> p = new LinkedHashMap<>();
     URI pg = URI.create(jdbcUrlOf().substring("jdbc:".length()));
-    p.put("postgres.host", pg.getHost());
-    p.put("postgres.port", Integer.toString(pg.getPort() < 0 ? 5432 : pg.getPort()));
-    p.put("postgres.database", pg.getPath().substring(1));
-    p.put("postgres.user", settings.postgresUser());
-    p.put("postgres.password.env", "PGPASSWORD");
-    p.put("cdc.tables", "public." + ORDERS_TABLE);
-    p.put("cdc.slot", CDC_SLOT);
-    p.put("cdc.heartbeat.interval", "1s");
-    p.put("cdc.publication", "tributary_local");
-    p.put("cdc.event-time-columns", "public." + ORDERS_TABLE + ".created_at");
-    p.put("lake.path", silver.toString());
-    p.put("parallelism", "1");
-    p.put("checkpoint.interval", settings.checkpointInterval().toMillis() + "ms");
-    p.put("sink.manifest.enabled", "true");
+    JobParameters.Builder builder = JobParameters.builder()
+        .set(CdcJobOptions.POSTGRES_HOST, pg.getHost())
+        .set(CdcJobOptions.POSTGRES_PORT, pg.getPort() < 0 ? 5432 : pg.getPort())
+        .set(CdcJobOptions.POSTGRES_DATABASE, pg.getPath().substring(1))
+        .set(CdcJobOptions.POSTGRES_USER, settings.postgresUser())
+        .setRaw(io.tributary.config.Secrets.envKey(CdcJobOptions.POSTGRES_PASSWORD.key()), "PGPASSWORD")
+        .set(CdcJobOptions.TABLES, "public." + ORDERS_TABLE)
+        .set(CdcJobOptions.SLOT_NAME, CDC_SLOT)
+        .set(CdcJobOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1))
+        .set(CdcJobOptions.PUBLICATION_NAME, "tributary_local")
+        .set(CdcJobOptions.EVENT_TIME_COLUMNS, "public." + ORDERS_TABLE + ".created_at")
+        .set(LakeOptions.LAKE_PATH, silver.toString())
+        .set(CdcJobOptions.PARALLELISM, 1)
+        .set(CheckpointOptions.INTERVAL, settings.checkpointInterval())
+        .set(LakeOptions.SINK_PREFIX, DeltaSinkOptions.MANIFEST_ENABLED, true);
     if (warehouse != null) {
-      p.put("warehouse.tables", "public." + ORDERS_TABLE);
-      p.put("warehouse.url", warehouse.jdbcUrl(WAREHOUSE_DATABASE));
-      p.put("warehouse.user", EmbeddedPostgres.SUPERUSER);
+      builder.set(io.tributary.cdc.warehouse.WarehouseOptions.TABLES, "public." + ORDERS_TABLE)
+          .set(io.tributary.cdc.warehouse.WarehouseOptions.URL, warehouse.jdbcUrl(WAREHOUSE_DATABASE))
+          .set(io.tributary.cdc.warehouse.WarehouseOptions.USER, EmbeddedPostgres.SUPERUSER);
       out.println("Warehouse:         " + warehouse.jdbcUrl(WAREHOUSE_DATABASE) + " (embedded 17; table public."
           + ORDERS_TABLE + ", view public." + ORDERS_TABLE + "_current)");
     }
-    JobParameters params = JobParameters.of(p);
+    JobParameters params = builder.build();
     CdcJobConfig config = CdcJobConfig.from(params, new io.tributary.config.Secrets(
         name -> name.equals("PGPASSWORD") ? postgresPassword() : System.getenv(name),
         io.tributary.config.Secrets::fromSecretsManager));
@@ -314,18 +316,18 @@ public final class LocalPlatform {
   }
 
   private JobID submitEventsJob(Path silver, URI endpoint) throws Exception {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("kinesis.stream", stream);
-    p.put("kinesis.region", settings.region());
-    p.put("kinesis.endpoint", endpoint.toString());
-    p.put("kinesis.initial-position", "TRIM_HORIZON");
-    p.put("kinesis.access-key-id", "local");
-    p.put("kinesis.secret-access-key", "local");
-    p.put("lake.path", silver.toString());
-    p.put("events.parallelism", Integer.toString(settings.parallelism()));
-    p.put("checkpoint.interval", settings.checkpointInterval().toMillis() + "ms");
-    p.put("sink.manifest.enabled", "true");
-    JobParameters params = JobParameters.of(p);
+    JobParameters params = JobParameters.builder()
+        .set(EventsJobOptions.KINESIS_STREAM, stream)
+        .set(EventsJobOptions.KINESIS_REGION, settings.region())
+        .set(EventsJobOptions.KINESIS_ENDPOINT, endpoint.toString())
+        .set(EventsJobOptions.KINESIS_INITIAL_POSITION, EventsJobOptions.InitialPosition.TRIM_HORIZON)
+        .set(EventsJobOptions.KINESIS_ACCESS_KEY_ID, "local")
+        .set(EventsJobOptions.KINESIS_SECRET_ACCESS_KEY, "local")
+        .set(LakeOptions.LAKE_PATH, silver.toString())
+        .set(EventsJobOptions.EVENTS_PARALLELISM, settings.parallelism())
+        .set(CheckpointOptions.INTERVAL, settings.checkpointInterval())
+        .set(LakeOptions.SINK_PREFIX, DeltaSinkOptions.MANIFEST_ENABLED, true)
+        .build();
     EventsJobConfig config = EventsJobConfig.from(params);
     StreamExecutionEnvironment env = flink.environment(EVENTS_JOB);
     CheckpointOptions.apply(params, env);

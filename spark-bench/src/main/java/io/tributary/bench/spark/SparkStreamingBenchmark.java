@@ -658,11 +658,12 @@ public final class SparkStreamingBenchmark {
   }
 
   static EventsJobConfig config(Path lake) {
-    Map<String, String> p = new HashMap<>();
-    p.put("kinesis.stream", "generator");
-    p.put("kinesis.region", "local");
-    p.put("lake.path", lake.toString());
-    return EventsJobConfig.from(JobParameters.of(p), new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
+    JobParameters p = JobParameters.builder()
+        .set(io.tributary.eventsjob.EventsJobOptions.KINESIS_STREAM, "generator")
+        .set(io.tributary.eventsjob.EventsJobOptions.KINESIS_REGION, "local")
+        .set(io.tributary.config.LakeOptions.LAKE_PATH, lake.toString())
+        .build();
+    return EventsJobConfig.from(p, new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
   }
 
   /**
