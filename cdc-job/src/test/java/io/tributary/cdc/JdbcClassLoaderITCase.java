@@ -41,7 +41,7 @@ class JdbcClassLoaderITCase {
 
     for (int submission = 1; submission <= 3; submission++) {
       ChildFirstJob job = ChildFirstJob.create();
-      assertThat(job.run("io.tributary.cdc.JdbcProbe", settings)).containsEntry("database", "loaders");
+      assertThat(job.run("io.tributary.cdc.source.JdbcProbe", settings)).containsEntry("database", "loaders");
       WeakReference<ClassLoader> inner =
           new WeakReference<>(Class.forName(ReplicationAdmin.class.getName(), false, job.classLoader()).getClassLoader());
       WeakReference<ClassLoader> wrapper = job.release(true);
