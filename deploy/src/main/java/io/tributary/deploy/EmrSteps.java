@@ -60,7 +60,7 @@ public final class EmrSteps {
     String lakePath = "s3a://" + s.lakeBucket() + "/" + TributaryStack.SILVER_PREFIX;
     Map<String, String> events = JobProperties.flatten(JobProperties.events(
         new JobProperties.EventsInputs(s.stream(), s.region(), lakePath)));
-    events.put("events.parallelism", Integer.toString(s.eventsParallelism()));
+    events.put(JobOptionKeys.Events.EVENTS_PARALLELISM, Integer.toString(s.eventsParallelism()));
     Map<String, String> cdc = JobProperties.flatten(JobProperties.cdc(new JobProperties.CdcInputs(
         s.postgresHost(), "5432", s.postgresDatabase(), s.postgresUser(), s.postgresSecretId(), s.region(),
         s.cdcTables(), lakePath, s.cdcParallelism(), s.postgresSslMode(), s.postgresSslRootCert())));

@@ -1,5 +1,7 @@
 package io.tributary.deploy;
 
+import io.tributary.deploy.JobOptionKeys.Cdc;
+import io.tributary.deploy.JobOptionKeys.Events;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,79 +41,74 @@ public final class JobProperties {
   /** Adds the {@code warehouse} property group of the cdc-job. */
   public static Map<String, Map<String, String>> withWarehouse(Map<String, Map<String, String>> cdcGroups,
       WarehouseInputs in) {
-    Map<String, String> w = new LinkedHashMap<>();
-    w.put("tables", in.tables());
-    w.put("url", in.url());
-    w.put("user", in.user());
-    w.put("dialect", in.dialect());
-    w.put("schema", in.schema());
-    w.put("sslmode", in.sslMode());
-    w.put("password.secret-id", in.passwordSecretId());
-    w.put("password.secret-region", in.region());
-    w.put("password.secret-field", "password");
     Map<String, Map<String, String>> groups = new LinkedHashMap<>(cdcGroups);
-    groups.put("warehouse", w);
+    put(groups, Cdc.WAREHOUSE_TABLES, in.tables());
+    put(groups, Cdc.WAREHOUSE_URL, in.url());
+    put(groups, Cdc.WAREHOUSE_USER, in.user());
+    put(groups, Cdc.WAREHOUSE_DIALECT, in.dialect());
+    put(groups, Cdc.WAREHOUSE_SCHEMA, in.schema());
+    put(groups, Cdc.WAREHOUSE_SSLMODE, in.sslMode());
+    put(groups, Cdc.WAREHOUSE_PASSWORD_SECRET_ID, in.passwordSecretId());
+    put(groups, Cdc.WAREHOUSE_PASSWORD_SECRET_REGION, in.region());
+    put(groups, Cdc.WAREHOUSE_PASSWORD_SECRET_FIELD, "password");
     return groups;
   }
 
   /** Property groups of the events job (group id to key/value). */
   public static Map<String, Map<String, String>> events(EventsInputs in) {
     Map<String, Map<String, String>> groups = new LinkedHashMap<>();
-    Map<String, String> kinesis = new LinkedHashMap<>();
-    kinesis.put("stream", in.streamName());
-    kinesis.put("region", in.region());
-    kinesis.put("initial-position", "TRIM_HORIZON");
-    kinesis.put("consumer-type", "POLLING");
-    groups.put("kinesis", kinesis);
-    Map<String, String> lake = new LinkedHashMap<>();
-    lake.put("path", in.lakePath());
-    lake.put("atomic-events-table", "atomic_events");
-    lake.put("quarantine-table", "atomic_events_quarantine");
-    groups.put("lake", lake);
-    groups.put("sink", sinkOptions());
+    put(groups, Events.KINESIS_STREAM, in.streamName());
+    put(groups, Events.KINESIS_REGION, in.region());
+    put(groups, Events.KINESIS_INITIAL_POSITION, "TRIM_HORIZON");
+    put(groups, Events.KINESIS_CONSUMER_TYPE, "POLLING");
+    put(groups, Events.LAKE_PATH, in.lakePath());
+    put(groups, Events.LAKE_ATOMIC_EVENTS_TABLE, "atomic_events");
+    put(groups, Events.LAKE_QUARANTINE_TABLE, "atomic_events_quarantine");
+    sinkOptions(groups, Events.SINK_PARQUET_COMPRESSION, Events.SINK_MANIFEST_ENABLED);
     return groups;
   }
 
   /** Property groups of the CDC job. */
   public static Map<String, Map<String, String>> cdc(CdcInputs in) {
     Map<String, Map<String, String>> groups = new LinkedHashMap<>();
-    Map<String, String> postgres = new LinkedHashMap<>();
-    postgres.put("host", in.host());
-    postgres.put("port", in.port());
-    postgres.put("database", in.database());
-    postgres.put("user", in.user());
+    put(groups, Cdc.POSTGRES_HOST, in.host());
+    put(groups, Cdc.POSTGRES_PORT, in.port());
+    put(groups, Cdc.POSTGRES_DATABASE, in.database());
+    put(groups, Cdc.POSTGRES_USER, in.user());
     // io.tributary.config.Secrets: the password is read from Secrets Manager at start.
-    postgres.put("password.secret-id", in.passwordSecretId());
-    postgres.put("password.secret-region", in.region());
-    postgres.put("password.secret-field", "password");
+    put(groups, Cdc.POSTGRES_PASSWORD_SECRET_ID, in.passwordSecretId());
+    put(groups, Cdc.POSTGRES_PASSWORD_SECRET_REGION, in.region());
+    put(groups, Cdc.POSTGRES_PASSWORD_SECRET_FIELD, "password");
     if (!in.sslMode().isEmpty()) {
-      postgres.put("sslmode", in.sslMode());
+      put(groups, Cdc.POSTGRES_SSLMODE, in.sslMode());
     }
     if (!in.sslRootCert().isEmpty()) {
-      postgres.put("sslrootcert", in.sslRootCert());
+      put(groups, Cdc.POSTGRES_SSLROOTCERT, in.sslRootCert());
     }
-    groups.put("postgres", postgres);
-    Map<String, String> cdc = new LinkedHashMap<>();
-    cdc.put("tables", in.tables());
-    cdc.put("slot", "tributary_cdc");
-    cdc.put("publication", "tributary_cdc");
-    groups.put("cdc", cdc);
-    Map<String, String> lake = new LinkedHashMap<>();
-    lake.put("path", in.lakePath());
-    groups.put("lake", lake);
-    groups.put("sink", sinkOptions());
-    Map<String, String> unprefixed = new LinkedHashMap<>();
-    unprefixed.put("parallelism", Integer.toString(in.parallelism()));
-    groups.put(UNPREFIXED, unprefixed);
+    put(groups, Cdc.CDC_TABLES, in.tables());
+    put(groups, Cdc.CDC_SLOT, "tributary_cdc");
+    put(groups, Cdc.CDC_PUBLICATION, "tributary_cdc");
+    put(groups, Cdc.LAKE_PATH, in.lakePath());
+    sinkOptions(groups, Cdc.SINK_PARQUET_COMPRESSION, Cdc.SINK_MANIFEST_ENABLED);
+    put(groups, Cdc.PARALLELISM, Integer.toString(in.parallelism()));
     return groups;
   }
 
-  private static Map<String, String> sinkOptions() {
-    Map<String, String> sink = new LinkedHashMap<>();
-    sink.put("parquet.compression", "ZSTD");
+  private static void sinkOptions(Map<String, Map<String, String>> groups, String compression, String manifest) {
+    put(groups, compression, "ZSTD");
     // Redshift Spectrum reads the tables through symlink manifests (docs/maintenance.md).
-    sink.put("manifest.enabled", "true");
-    return sink;
+    put(groups, manifest, "true");
+  }
+
+  /**
+   * Puts a job key into its property group: the part before the first dot names the group
+   * ({@code postgres.password.secret-id} is key {@code password.secret-id} of group {@code
+   * postgres}); a key without a dot goes to {@value #UNPREFIXED}. {@link #flatten} gives the key back.
+   */
+  static void put(Map<String, Map<String, String>> groups, String key, String value) {
+    int dot = key.indexOf('.');
+    String group = dot < 0 ? UNPREFIXED : key.substring(0, dot);
+    groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(dot < 0 ? key : key.substring(dot + 1), value);
   }
 
   /** The keys as the job sees them (JobParameters#flattenGroups). */

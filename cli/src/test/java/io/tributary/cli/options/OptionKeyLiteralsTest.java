@@ -39,9 +39,12 @@ class OptionKeyLiteralsTest {
       "job-config/src/main/java/io/tributary/config/CheckpointOptions.java", "defines the checkpoint options",
       "job-config/src/main/java/io/tributary/config/LakeOptions.java", "defines the shared lake options",
       "delta-sink/src/main/java/io/tributary/delta/DeltaSinkOptions.java", "defines the Delta sink options",
-      "deploy/src/main/java/io/tributary/deploy/", "the CDK app cannot depend on the jobs (it runs without "
-          + "Flink) and its context keys (postgres.host, ...) are its own; TributaryStackTest and EmrStepsTest check "
-          + "the keys it deploys against the options' lists");
+      "deploy/src/main/java/io/tributary/deploy/JobOptionKeys.java", "deploy's key constants, generated from the "
+          + "option lists by OptionReference (the CDK app cannot depend on the jobs) and checked by OptionReferenceTest",
+      "deploy/src/main/java/io/tributary/deploy/EnvironmentConfig.java", "the CDK app's own context keys "
+          + "(<env>.postgres.host, ...), named like the job options they feed",
+      "deploy/src/main/java/io/tributary/deploy/TributaryStack.java", "reads the CDK app's own context keys "
+          + "(EnvironmentConfig); the job parameters it deploys come from JobProperties, built on JobOptionKeys");
 
   /** Single literals that equal a key but mean something else, and why ({@code file|literal}). */
   private static final Map<String, String> ALLOWED_LITERALS = Map.of(

@@ -42,6 +42,43 @@ public final class OptionReference {
     Path docs = Path.of(args.length > 0 ? args[0] : "..", "docs");
     Files.writeString(docs.resolve("options.md"), render(), StandardCharsets.UTF_8);
     Files.writeString(docs.resolve("options.json"), renderKeys(), StandardCharsets.UTF_8);
+    Files.writeString(docs.resolveSibling(DEPLOY_CONSTANTS), renderDeployConstants(), StandardCharsets.UTF_8);
+  }
+
+  /** deploy's generated key constants, relative to the repository. */
+  public static final String DEPLOY_CONSTANTS = "deploy/src/main/java/io/tributary/deploy/JobOptionKeys.java";
+
+  /**
+   * Java source of deploy's {@code JobOptionKeys}: a constant per key each job accepts (the keys of
+   * {@link #renderKeys()}), so the CDK app and the EMR steps build the jobs' parameters from the
+   * option lists without depending on the jobs.
+   */
+  public static String renderDeployConstants() {
+    StringBuilder b = new StringBuilder()
+        .append("package io.tributary.deploy;\n\n")
+        .append("/**\n")
+        .append(" * The keys each job accepts, generated from the jobs' option classes by cli's OptionReference (with\n")
+        .append(" * docs/options.md and docs/options.json). Do not edit: OptionReferenceTest fails when this file is\n")
+        .append(" * out of date; regenerate it with\n")
+        .append(" * {@code ").append(REGENERATE).append("}.\n")
+        .append(" * The CDK app and the EMR steps build the jobs' parameters from these constants: they cannot\n")
+        .append(" * depend on the jobs (they build and run without Flink).\n")
+        .append(" */\n")
+        .append("public final class JobOptionKeys {\n")
+        .append("  private JobOptionKeys() {}\n");
+    constants(b, "Cdc", "cdc-job", cdcKeys());
+    constants(b, "Events", "events-job", eventsKeys());
+    return b.append("}\n").toString();
+  }
+
+  private static void constants(StringBuilder b, String name, String job, List<String> keys) {
+    b.append("\n  /** Keys of the ").append(job).append(". */\n")
+        .append("  public static final class ").append(name).append(" {\n")
+        .append("    private ").append(name).append("() {}\n\n");
+    keys.stream().sorted().distinct().forEach(k -> b.append("    public static final String ")
+        .append(k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'))
+        .append(" = \"").append(k).append("\";\n"));
+    b.append("  }\n");
   }
 
   /**
@@ -51,22 +88,33 @@ public final class OptionReference {
    * on the jobs: the CDK app and the manifests build without Flink).
    */
   public static String renderKeys() {
+    return "{\n"
+        + "  \"cdc-job\": " + job(cdcKeys(), List.of(LakeOptions.HADOOP_PREFIX, LakeOptions.TABLE_PROPERTY_PREFIX, "debezium.")) + ",\n"
+        + "  \"events-job\": " + job(eventsKeys(), List.of(LakeOptions.HADOOP_PREFIX, EventsJobOptions.KINESIS_PROPERTY_PREFIX))
+        + "\n}\n";
+  }
+
+  private static List<String> cdcKeys() {
     List<String> cdc = new ArrayList<>();
     CdcJobOptions.ALL.forEach(o -> cdc.add(o.key()));
     cdc.addAll(SecretKeys.keysRead(CdcJobOptions.POSTGRES_PASSWORD.key()).subList(1, 5));
     WarehouseOptions.ALL.forEach(o -> cdc.add(o.key()));
     cdc.addAll(SecretKeys.keysRead(WarehouseOptions.PASSWORD_KEY));
+    addShared(cdc);
+    return cdc;
+  }
+
+  private static List<String> eventsKeys() {
     List<String> events = new ArrayList<>();
     EventsJobOptions.ALL.forEach(o -> events.add(o.key()));
     events.addAll(SecretKeys.keysRead(EventsJobOptions.KINESIS_SECRET_ACCESS_KEY.key()).subList(1, 5));
-    for (List<String> keys : List.of(cdc, events)) {
-      CheckpointOptions.ALL.forEach(o -> keys.add(o.key()));
-      DeltaSinkOptions.ALL.forEach(o -> keys.add(LakeOptions.SINK_PREFIX + o.key()));
-    }
-    return "{\n"
-        + "  \"cdc-job\": " + job(cdc, List.of(LakeOptions.HADOOP_PREFIX, LakeOptions.TABLE_PROPERTY_PREFIX, "debezium.")) + ",\n"
-        + "  \"events-job\": " + job(events, List.of(LakeOptions.HADOOP_PREFIX, EventsJobOptions.KINESIS_PROPERTY_PREFIX))
-        + "\n}\n";
+    addShared(events);
+    return events;
+  }
+
+  private static void addShared(List<String> keys) {
+    CheckpointOptions.ALL.forEach(o -> keys.add(o.key()));
+    DeltaSinkOptions.ALL.forEach(o -> keys.add(LakeOptions.SINK_PREFIX + o.key()));
   }
 
   private static String job(List<String> keys, List<String> passThrough) {

@@ -22,13 +22,18 @@ class OptionReferenceTest {
     assertCurrent(FILE.resolveSibling("options.json"), OptionReference.renderKeys());
   }
 
+  @Test
+  void deploysKeyConstantsMatchTheCode() throws Exception {
+    assertCurrent(FILE.getParent().resolveSibling(OptionReference.DEPLOY_CONSTANTS), OptionReference.renderDeployConstants());
+  }
+
   private static void assertCurrent(Path file, String generated) throws Exception {
     if (Boolean.getBoolean("tributary.options.write")) {
       Files.writeString(file, generated, StandardCharsets.UTF_8);
     }
     String checkedIn = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     assertThat(checkedIn)
-        .as("docs/%s is out of date with the option classes; regenerate it with\n  %s\n", file.getFileName(),
+        .as("%s is out of date with the option classes; regenerate it with\n  %s\n", file.getFileName(),
             OptionReference.REGENERATE)
         .isEqualTo(generated);
   }
