@@ -228,7 +228,7 @@ class DeduplicateEventsTest {
    */
   @Test
   void theStateTakesAtMost40BytesOfHeapPerId() throws Exception {
-    int n = 400_000;
+    int n = 1_000_000;
     DeduplicateEvents op = new DeduplicateEvents(WINDOW);
     try (var h = harness(op, 128, 1, 0)) {
       h.open();
