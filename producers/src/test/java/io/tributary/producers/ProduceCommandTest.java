@@ -60,7 +60,7 @@ class ProduceCommandTest {
         + "use e.g. 5/s, 300/min, 1000/h or max (see 'produce orders --help')" + System.lineSeparator());
     assertThat(out()).isEmpty();
 
-    assertOneLineUsageError("is not a duration", "orders", "--jdbc-url", "jdbc:postgresql://h/db", "--duration", "10 minutes");
+    assertOneLineUsageError("is not a duration", "orders", "--jdbc-url", "jdbc:postgresql://h/db", "--duration", "ten minutes");
     assertOneLineUsageError("is not a mix", "orders", "--jdbc-url", "jdbc:postgresql://h/db", "--mix", "60,40");
     assertOneLineUsageError("Missing required option: '--jdbc-url=URL'", "orders");
     assertOneLineUsageError("must start with jdbc:postgresql:", "orders", "--jdbc-url", "jdbc:mysql://h/db");
