@@ -108,8 +108,8 @@ class EmrStepsTest {
     assertThat(cdc).containsEntry("postgres.host", "db.internal")
         .containsEntry("postgres.password.secret-id", "tributary/staging/postgres")
         .containsEntry("lake.path", "s3a://lake-bucket/silver");
-    JobOptionKeys eventsKeys = JobOptionKeys.of("events-job");
-    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    AcceptedKeys eventsKeys = AcceptedKeys.of("events-job");
+    AcceptedKeys cdcKeys = AcceptedKeys.of("cdc-job");
     events.keySet().forEach(k -> assertThat(eventsKeys.accepts(k)).as("events-job key " + k).isTrue());
     cdc.keySet().forEach(k -> assertThat(cdcKeys.accepts(k)).as("cdc-job key " + k).isTrue());
   }

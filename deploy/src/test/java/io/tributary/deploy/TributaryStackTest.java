@@ -93,8 +93,8 @@ class TributaryStackTest {
 
   @Test
   void propertyGroupsUseTheJobsTypedConfigurationKeys() throws IOException {
-    JobOptionKeys eventsKeys = JobOptionKeys.of("events-job");
-    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    AcceptedKeys eventsKeys = AcceptedKeys.of("events-job");
+    AcceptedKeys cdcKeys = AcceptedKeys.of("cdc-job");
     assertThat(eventsKeys.keys()).contains("kinesis.stream", "lake.path", "checkpoint.interval", "sink.manifest.enabled");
     assertThat(cdcKeys.keys()).contains("postgres.host", "postgres.database", "lake.path", "postgres.password.secret-id");
     for (String env : EnvironmentConfig.ENVIRONMENTS) {
@@ -147,7 +147,7 @@ class TributaryStackTest {
         .containsEntry("warehouse.dialect", "redshift")
         .containsEntry("warehouse.password.secret-field", "password");
     assertThat(keys.get("warehouse.password.secret-id")).startsWith("<Ref:" + secretId);
-    JobOptionKeys cdcKeys = JobOptionKeys.of("cdc-job");
+    AcceptedKeys cdcKeys = AcceptedKeys.of("cdc-job");
     keys.keySet().forEach(k -> assertThat(cdcKeys.accepts(k)).as("cdc-job key %s", k).isTrue());
   }
 

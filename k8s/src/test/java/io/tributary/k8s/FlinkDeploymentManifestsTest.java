@@ -102,8 +102,8 @@ class FlinkDeploymentManifestsTest {
 
   @Test
   void jobArgumentsAreTheJobsConfigurationKeys() throws IOException {
-    JobOptionKeys events = JobOptionKeys.of("events-job");
-    JobOptionKeys cdc = JobOptionKeys.of("cdc-job");
+    AcceptedKeys events = AcceptedKeys.of("events-job");
+    AcceptedKeys cdc = AcceptedKeys.of("cdc-job");
     for (String env : ENVIRONMENTS) {
       Map<String, String> e = args(deployment(env, "tributary-events-job"));
       Map<String, String> c = args(deployment(env, "tributary-cdc-job"));

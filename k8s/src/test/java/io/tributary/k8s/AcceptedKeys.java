@@ -1,4 +1,4 @@
-package io.tributary.deploy;
+package io.tributary.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,24 +17,24 @@ import java.util.TreeSet;
  * OptionReferenceTest. This module builds without the jobs (no Flink), so it reads the list, not
  * the classes.
  */
-final class JobOptionKeys {
+final class AcceptedKeys {
   private final Set<String> keys = new TreeSet<>();
   private final List<String> passThroughPrefixes = new ArrayList<>();
 
-  private JobOptionKeys(JsonNode job) {
+  private AcceptedKeys(JsonNode job) {
     job.path("keys").forEach(k -> keys.add(k.asText()));
     job.path("passThroughPrefixes").forEach(p -> passThroughPrefixes.add(p.asText()));
   }
 
   /** {@code job}: cdc-job or events-job. */
-  static JobOptionKeys of(String job) {
+  static AcceptedKeys of(String job) {
     Path file = Path.of(System.getProperty("tributary.repo.root", ".."), "docs", "options.json");
     try {
       JsonNode node = new ObjectMapper().readTree(file.toFile()).path(job);
       if (node.path("keys").size() == 0) {
         throw new IllegalStateException(file + " lists no keys of " + job);
       }
-      return new JobOptionKeys(node);
+      return new AcceptedKeys(node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
