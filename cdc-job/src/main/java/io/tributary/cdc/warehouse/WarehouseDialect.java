@@ -49,6 +49,36 @@ public abstract class WarehouseDialect implements Serializable {
   /** The expression of {@link WarehouseTable#UPDATED_AT}. */
   abstract String now();
 
+  /** The SQL types both dialects spell alike; {@code unsupported} is the error for any other kind. */
+  static String sharedType(PgColumnType type, String unsupported) {
+    switch (type.kind()) {
+      case BOOLEAN:
+        return "BOOLEAN";
+      case SMALLINT:
+        return "SMALLINT";
+      case INT:
+        return "INTEGER";
+      case BIGINT:
+        return "BIGINT";
+      case FLOAT:
+        return "REAL";
+      case DOUBLE:
+        return "DOUBLE PRECISION";
+      case DECIMAL:
+        return "NUMERIC(" + type.precision() + "," + type.scale() + ")";
+      case DATE:
+        return "DATE";
+      case TIME:
+        return "TIME";
+      case TIMESTAMP:
+        return "TIMESTAMP";
+      case TIMESTAMPTZ:
+        return "TIMESTAMPTZ";
+      default:
+        throw new IllegalArgumentException(unsupported);
+    }
+  }
+
   public String createSchema(String schema) {
     return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
   }
@@ -164,36 +194,14 @@ public abstract class WarehouseDialect implements Serializable {
     @Override
     public String columnType(PgColumnType type) {
       switch (type.kind()) {
-        case BOOLEAN:
-          return "BOOLEAN";
-        case SMALLINT:
-          return "SMALLINT";
-        case INT:
-          return "INTEGER";
-        case BIGINT:
-          return "BIGINT";
-        case FLOAT:
-          return "REAL";
-        case DOUBLE:
-          return "DOUBLE PRECISION";
-        case DECIMAL:
-          return "NUMERIC(" + type.precision() + "," + type.scale() + ")";
         case STRING:
           return "TEXT";
-        case DATE:
-          return "DATE";
-        case TIME:
-          return "TIME";
-        case TIMESTAMP:
-          return "TIMESTAMP";
-        case TIMESTAMPTZ:
-          return "TIMESTAMPTZ";
         case BYTES:
           return "BYTEA";
         case ARRAY:
           return columnType(type.element()) + "[]";
         default:
-          throw new IllegalArgumentException("no warehouse type for " + type.pgType());
+          return sharedType(type, "no warehouse type for " + type.pgType());
       }
     }
 
@@ -236,34 +244,12 @@ public abstract class WarehouseDialect implements Serializable {
     @Override
     public String columnType(PgColumnType type) {
       switch (type.kind()) {
-        case BOOLEAN:
-          return "BOOLEAN";
-        case SMALLINT:
-          return "SMALLINT";
-        case INT:
-          return "INTEGER";
-        case BIGINT:
-          return "BIGINT";
-        case FLOAT:
-          return "REAL";
-        case DOUBLE:
-          return "DOUBLE PRECISION";
-        case DECIMAL:
-          return "NUMERIC(" + type.precision() + "," + type.scale() + ")";
         case STRING:
           return "VARCHAR(65535)";
-        case DATE:
-          return "DATE";
-        case TIME:
-          return "TIME";
-        case TIMESTAMP:
-          return "TIMESTAMP";
-        case TIMESTAMPTZ:
-          return "TIMESTAMPTZ";
         case BYTES:
           return "VARBYTE(1024000)";
         default:
-          throw new IllegalArgumentException(type.pgType() + " has no Redshift type (arrays are not supported)");
+          return sharedType(type, type.pgType() + " has no Redshift type (arrays are not supported)");
       }
     }
 
