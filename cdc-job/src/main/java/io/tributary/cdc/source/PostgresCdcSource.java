@@ -165,7 +165,10 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
             + "since the restored checkpoint are gone; start the job without state (new snapshot) to recover");
       }
       long accepted = snapshotDone ? checkSlotNotAhead(jdbc) : 0L;
-      acceptedUpTo = accepted == 0 ? Map.of() : silverHighWaters(accepted);
+      // With the rollback accepted, the silver tables may hold changes past the restored state even
+      // when the slot is not past it (the slot is confirmed only after a checkpoint completes, so a
+      // later run can commit to Delta what it never confirmed): skip what each table already holds.
+      acceptedUpTo = snapshotDone && config.acceptSlotAhead() ? silverHighWaters(accepted) : Map.of();
       if (accepted != 0) {
         synchronized (lock) {
           flushBound = accepted; // where the slot stands: the next restore compares with it
@@ -242,7 +245,9 @@ public final class PostgresCdcSource extends RichSourceFunction<SilverRow>
 
   /**
    * Per table, the position up to which its silver table already holds the changes after an
-   * accepted rollback: the slot's position, or the table's newest commit LSN when that is later.
+   * accepted rollback: the slot's position (0 when it is not past the restored state), or the
+   * table's newest commit LSN when that is later. A silver table holds a prefix of its table's
+   * changes (whole transactions, in commit order), so everything up to its newest row is there.
    */
   private Map<TableName, Long> silverHighWaters(long slot) {
     Map<TableName, Long> out = new HashMap<>();
