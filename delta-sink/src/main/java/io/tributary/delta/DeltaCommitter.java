@@ -43,7 +43,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
   private final DeltaSinkConfig config;
   private final DeltaLog log;
   private final CommitterMetrics metrics;
-  private final FreshnessGauge freshness;
+  private final TableMetrics tableMetrics;
   private final PostCommitWork postCommit;
   /** The checkpoint this committer's state was restored from (empty for a fresh start). */
   private final java.util.OptionalLong restoredCheckpointId;
@@ -60,7 +60,6 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     // Backoff between log-write retries; an interrupt (cancellation) ends the commit.
     this.log = new DeltaLog(config.tablePath(), hadoopConf, new CommitRetryEngine(DeltaTables.engine(hadoopConf)));
     this.metrics = new CommitterMetrics(metrics);
-    this.freshness = new FreshnessGauge(metrics, config.tablePath(), System::currentTimeMillis);
     this.postCommit = new PostCommitWork(config, log);
     // Maintenance gets an engine of its own, opened on its thread when it first runs.
     this.maintenance = new StreamingMaintenance(config.tablePath(), config.maintenance(),
@@ -69,6 +68,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
           return MaintainedTable.forSink(config, conf, DeltaTables.engine(conf));
         },
         metrics, System::currentTimeMillis);
+    this.tableMetrics = new TableMetrics(metrics, config.tablePath(), System::currentTimeMillis, maintenance::publishMetrics);
   }
 
   @Override
@@ -121,7 +121,7 @@ final class DeltaCommitter implements Committer<DeltaCommittable> {
     }
     long durationMs = (System.nanoTime() - start) / 1_000_000;
     metrics.committed(c, committed.get().version(), durationMs);
-    freshness.committed();
+    tableMetrics.committed();
     LOG.info("Committed {} as version {} ({} rows) in {} ms", c, committed.get().version(), c.numRecords(), durationMs);
     postCommit.after(c, committed.get());
     maintenance.afterCommit(filesPerPartition(c));

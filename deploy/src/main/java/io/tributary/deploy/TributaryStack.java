@@ -99,8 +99,18 @@ public final class TributaryStack extends Stack {
   /** Tables of the events job (EventsJobOptions lake.atomic-events-table / lake.quarantine-table defaults). */
   /** The events job's quarantine table: no freshness alarm, it is meant to stay idle. */
   static final String QUARANTINE_TABLE = "atomic_events_quarantine";
-  /** The delta-sink committer's gauge of its table's newest commit age (FreshnessGauge), dimension Table. */
+  /** The delta-sink committer's gauge of its table's newest commit age (TableMetrics), dimension Table. */
   static final String FRESHNESS_METRIC = "deltaCommitAgeMs";
+  /**
+   * The delta-sink in-job maintenance's gauges and counters, published per table like {@link
+   * #FRESHNESS_METRIC} (MaintenanceMetrics#publish): active data files of the partition the newest
+   * commit wrote, of the largest partition as of the last run, the maintenance lag, compactions.
+   */
+  static final String ACTIVE_PARTITION_FILES_METRIC = "deltaActivePartitionFiles";
+  static final String MAX_PARTITION_FILES_METRIC = "deltaMaxPartitionFiles";
+  static final String MAINTENANCE_LAG_METRIC = "deltaMaintenanceLagMs";
+  static final String COMPACTIONS_RUN_METRIC = "deltaCompactionsRun";
+  static final String COMPACTIONS_FAILED_METRIC = "deltaCompactionsFailed";
   /** The cdc-job's gauge of WAL bytes its slot has not confirmed (SlotLagGauge). */
   static final String SLOT_LAG_METRIC = "replicationSlotLagBytes";
   public static final List<String> EVENTS_TABLES = List.of("atomic_events", "atomic_events_quarantine");
@@ -763,7 +773,7 @@ public final class TributaryStack extends Stack {
     alarm("CdcCheckpointDuration", kda(cdcApp.getRef(), "lastCheckpointDuration", "Maximum", Map.of()),
         checkpointMs, 3, "cdc-job checkpoints are slow: commits to the silver tables are late", notify);
     // Freshness of each silver table: the sink's committer publishes deltaCommitAgeMs (time since
-    // its newest commit) in the "kinesisanalytics" group with the key group Table (FreshnessGauge).
+    // its newest commit) in the "kinesisanalytics" group with the key group Table (TableMetrics).
     double freshnessMs = Double.parseDouble(config.get("alarm.freshness-ms"));
     for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
       if (t.getKey().equals(QUARANTINE_TABLE)) {
@@ -772,6 +782,15 @@ public final class TributaryStack extends Stack {
       alarm("Freshness_" + t.getKey(), freshness(t.getValue(), t.getKey()), freshnessMs, 3,
           "Silver table " + t.getKey() + " has had no commit for longer than expected: its job is stalled, "
               + "failing checkpoints, or its source is idle", notify);
+    }
+    // Small files: in-job maintenance keeps the partition a table's commits write under 100 files
+    // (docs/maintenance.md); more means it is off, failing or not keeping up, and queries slow down.
+    double partitionFiles = Double.parseDouble(config.get("alarm.partition-files"));
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      alarm("PartitionFiles_" + t.getKey(), tableMetric(t.getValue(), t.getKey(), ACTIVE_PARTITION_FILES_METRIC),
+          partitionFiles, 3, "Silver table " + t.getKey() + " has more small files in the partition it writes than "
+              + "in-job maintenance should leave: maintenance is off, failing (" + COMPACTIONS_FAILED_METRIC
+              + ") or not keeping up; Athena and Spectrum queries slow down", notify);
     }
     // The cdc-job's own measure of its slot (SlotLagGauge), also for databases outside RDS.
     alarm("CdcReplicationSlotLag", kda(cdcApp.getRef(), SLOT_LAG_METRIC, "Maximum", Map.of()),
@@ -1120,7 +1139,26 @@ public final class TributaryStack extends Stack {
     for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
       freshness.add(label(freshness(t.getValue(), t.getKey()), t.getKey()));
     }
+    List<IMetric> activeFiles = new ArrayList<>();
+    List<IMetric> largestPartition = new ArrayList<>();
+    List<IMetric> maintenanceLag = new ArrayList<>();
+    List<IMetric> compactions = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, String> t : silverTableWriters().entrySet()) {
+      String table = t.getKey();
+      activeFiles.add(label(tableMetric(t.getValue(), table, ACTIVE_PARTITION_FILES_METRIC), table));
+      largestPartition.add(label(tableMetric(t.getValue(), table, MAX_PARTITION_FILES_METRIC), table));
+      maintenanceLag.add(label(tableMetric(t.getValue(), table, MAINTENANCE_LAG_METRIC), table));
+      compactions.add(diff("run" + i, tableMetric(t.getValue(), table, COMPACTIONS_RUN_METRIC), table + " compacted"));
+      compactions.add(diff("failed" + i, tableMetric(t.getValue(), table, COMPACTIONS_FAILED_METRIC), table + " failed"));
+      i++;
+    }
     dashboard.addWidgets(
+        graph("Active data files, partition written last", activeFiles),
+        graph("Active data files, largest partition (at the last maintenance run)", largestPartition),
+        graph("Table maintenance lag (ms)", maintenanceLag));
+    dashboard.addWidgets(
+        graph("Partitions compacted / failed per 5 minutes", compactions),
         graph("Silver table freshness: age of the newest commit (ms)", freshness),
         graph("cdc-job replication slot lag (bytes)",
             List.of(label(kda(cdc, SLOT_LAG_METRIC, "Maximum", Map.of()), "not confirmed by cdc-job"))));
@@ -1148,9 +1186,14 @@ public final class TributaryStack extends Stack {
     return writers;
   }
 
-  /** The age of the table's newest commit, as the sink's FreshnessGauge publishes it. */
+  /** The age of the table's newest commit, as the sink's TableMetrics publishes it. */
   private static Metric freshness(String application, String table) {
-    return kda(application, FRESHNESS_METRIC, "Maximum", Map.of("Table", table));
+    return tableMetric(application, table, FRESHNESS_METRIC);
+  }
+
+  /** A metric the sink's committer publishes per table (group kinesisanalytics, key group Table). */
+  private static Metric tableMetric(String application, String table, String metric) {
+    return kda(application, metric, "Maximum", Map.of("Table", table));
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {
@@ -1185,6 +1228,16 @@ public final class TributaryStack extends Stack {
         .dimensionsMap(dimensions)
         .statistic(statistic)
         .period(Duration.minutes(5))
+        .build();
+  }
+
+  /** As {@link #diff(String, Metric)}, labelled. */
+  private static MathExpression diff(String id, Metric counter, String label) {
+    return MathExpression.Builder.create()
+        .expression("DIFF(" + id + ")")
+        .usingMetrics(Map.of(id, counter))
+        .period(Duration.minutes(5))
+        .label(label)
         .build();
   }
 

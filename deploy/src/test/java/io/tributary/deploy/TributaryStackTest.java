@@ -466,6 +466,34 @@ class TributaryStackTest {
   }
 
   @Test
+  void everySilverTableHasASmallFilesAlarmOnItsWritersPartitionFileGauge() {
+    for (String env : EnvironmentConfig.ENVIRONMENTS) {
+      Map<String, String> writerOfTable = new TreeMap<>();
+      for (JsonNode alarm : resources(TEMPLATES.get(env), "AWS::CloudWatch::Alarm").values()) {
+        JsonNode p = alarm.path("Properties");
+        if (!p.path("MetricName").asText().equals("deltaActivePartitionFiles")) {
+          continue;
+        }
+        Map<String, String> dims = new TreeMap<>();
+        for (JsonNode d : p.path("Dimensions")) {
+          dims.put(d.path("Name").asText(), d.path("Value").has("Ref") ? d.path("Value").path("Ref").asText()
+              : d.path("Value").asText());
+        }
+        assertThat(p.path("Namespace").asText()).isEqualTo("AWS/KinesisAnalytics");
+        // Above the bound in-job maintenance keeps (100, docs/maintenance.md), so it fires only when it fails.
+        assertThat(p.path("Threshold").asDouble()).as(env).isEqualTo(200.0);
+        assertThat(p.path("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+        assertThat(p.path("AlarmActions").get(0).path("Ref").asText()).startsWith("AlarmTopic");
+        writerOfTable.put(dims.get("Table"), dims.get("Application"));
+      }
+      assertThat(writerOfTable).as(env).containsOnlyKeys("atomic_events", "atomic_events_quarantine", "orders");
+      assertThat(writerOfTable.get("atomic_events")).startsWith("EventsJob");
+      assertThat(writerOfTable.get("atomic_events_quarantine")).startsWith("EventsJob");
+      assertThat(writerOfTable.get("orders")).startsWith("CdcJob");
+    }
+  }
+
+  @Test
   void anExternalRdsDatabaseIsWatchedWhenItsInstanceIsNamed() {
     App external = CdkTestSupport.app(Map.of("environments", "production", "production.postgres.host", "db.internal",
         "production.postgres.rds-instance-id", "orders-db"), "cdk.out-test-rds");
@@ -498,8 +526,12 @@ class TributaryStackTest {
           "lastCheckpointDuration", "lastCheckpointSize", "millisBehindLatest", "GetRecords.IteratorAgeMilliseconds",
           "fullRestarts", "downtime", "numberOfFailedCheckpoints", "deltaCommitAgeMs", "replicationSlotLagBytes",
           "atomic_events", "atomic_events_quarantine", "orders");
+      // In-job table maintenance (issue 23): file counts, lag and compactions per table.
+      assertThat(metrics).as(env).contains("deltaActivePartitionFiles", "deltaMaxPartitionFiles",
+          "deltaMaintenanceLagMs", "deltaCompactionsRun", "deltaCompactionsFailed");
       assertThat(titles).contains("Alarms", "Silver table freshness: age of the newest commit (ms)",
-          "cdc-job replication slot lag (bytes)");
+          "cdc-job replication slot lag (bytes)", "Active data files, partition written last",
+          "Table maintenance lag (ms)", "Partitions compacted / failed per 5 minutes");
       if (env.equals("develop")) {
         assertThat(metrics).contains("OldestReplicationSlotLag", "TransactionLogsDiskUsage", "FreeStorageSpace");
       } else {

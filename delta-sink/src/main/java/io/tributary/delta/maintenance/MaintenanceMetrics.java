@@ -18,6 +18,9 @@ public final class MaintenanceMetrics {
   final Counter filesRemoved;
   final Counter vacuumRuns;
   final Counter vacuumFilesDeleted;
+  private final LongSupplier activePartitionFiles;
+  private final LongSupplier maxPartitionFiles;
+  private final LongSupplier lagMs;
 
   /**
    * @param activePartitionFiles active data files of the partition the latest commit wrote (the
@@ -28,6 +31,9 @@ public final class MaintenanceMetrics {
    */
   public MaintenanceMetrics(MetricGroup group, LongSupplier activePartitionFiles, LongSupplier maxPartitionFiles,
       LongSupplier lagMs, LongSupplier lagCommits) {
+    this.activePartitionFiles = activePartitionFiles;
+    this.maxPartitionFiles = maxPartitionFiles;
+    this.lagMs = lagMs;
     this.runs = group.counter("deltaMaintenanceRuns");
     this.compactionsRun = group.counter("deltaCompactionsRun");
     this.compactionsSkipped = group.counter("deltaCompactionsSkipped");
@@ -40,5 +46,19 @@ public final class MaintenanceMetrics {
     group.gauge("deltaMaxPartitionFiles", maxPartitionFiles::getAsLong);
     group.gauge("deltaMaintenanceLagMs", lagMs::getAsLong);
     group.gauge("deltaMaintenanceLagCommits", lagCommits::getAsLong);
+  }
+
+  /**
+   * Registers the metrics a table's dashboard shows in {@code tableGroup} too (the group Managed
+   * Flink forwards to CloudWatch, one per table): the file gauges, the lag in milliseconds and the
+   * compaction counters. The same counter objects, so both places report the same counts.
+   */
+  public void publish(MetricGroup tableGroup) {
+    tableGroup.gauge("deltaActivePartitionFiles", activePartitionFiles::getAsLong);
+    tableGroup.gauge("deltaMaxPartitionFiles", maxPartitionFiles::getAsLong);
+    tableGroup.gauge("deltaMaintenanceLagMs", lagMs::getAsLong);
+    tableGroup.counter("deltaCompactionsRun", compactionsRun);
+    tableGroup.counter("deltaCompactionsFailed", compactionsFailed);
+    tableGroup.counter("deltaCompactionBytesRewritten", bytesRewritten);
   }
 }

@@ -97,6 +97,13 @@ public final class StreamingMaintenance implements AutoCloseable {
         this::lagMillis, this::lagCommits);
   }
 
+  /** Registers the table-level subset of the metrics in {@code tableGroup} ({@link MaintenanceMetrics#publish}); none when maintenance is off. */
+  public void publishMetrics(org.apache.flink.metrics.MetricGroup tableGroup) {
+    if (settings.enabled()) { // with maintenance off, its gauges would only report zeros
+      metrics.publish(tableGroup);
+    }
+  }
+
   /** What one landed commit added to one partition. */
   public static final class Added {
     final int files;

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real job's committer publishes the table's freshness where Managed Flink forwards it: gauge
- * {@code deltaCommitAgeMs} in group {@code kinesisanalytics}, key group {@code Table} = the table's
- * name, counting from the newest commit.
+ * A real job's committer publishes its table's metrics where Managed Flink forwards them (group
+ * {@code kinesisanalytics}, key group {@code Table} = the table's name): the freshness gauge {@code
+ * deltaCommitAgeMs}, counting from the newest commit, and the in-job maintenance's file counts,
+ * lag and compaction counters, once per table.
  */
-class FreshnessMetricITCase {
+class TableMetricsITCase {
   private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
   @RegisterExtension
@@ -42,12 +43,24 @@ class FreshnessMetricITCase {
     JobExecutionResult result = env.execute("freshness");
     long sinceStart = System.currentTimeMillis() - before;
 
-    Map<String, Metric> found = REPORTER.findMetrics(result.getJobID(), FreshnessGauge.NAME);
+    Map<String, Metric> found = REPORTER.findMetrics(result.getJobID(), TableMetrics.FRESHNESS);
     assertThat(found.keySet()).as("the freshness gauge, once per table, under Managed Flink's group")
         .singleElement().satisfies(id -> assertThat(id).endsWith(".kinesisanalytics.Table.web_events.deltaCommitAgeMs"));
     long age = ((Number) ((Gauge<?>) found.values().iterator().next()).getValue()).longValue();
     // The last commit came after the job's first checkpoints, so its age is below the job's run time.
     assertThat(age).isBetween(0L, sinceStart);
     assertThat(tmp.resolve("web_events/_delta_log/00000000000000000001.json")).exists();
+
+    // The maintenance metrics the dashboard shows, next to the freshness gauge.
+    for (String name : new String[] {"deltaActivePartitionFiles", "deltaMaxPartitionFiles", "deltaMaintenanceLagMs",
+        "deltaCompactionsRun", "deltaCompactionsFailed", "deltaCompactionBytesRewritten"}) {
+      assertThat(REPORTER.findMetrics(result.getJobID(), name).keySet())
+          .as(name + " under the table's group").filteredOn(id -> id.contains(".kinesisanalytics.Table.web_events."))
+          .hasSize(1);
+    }
+    Gauge<?> activeFiles = (Gauge<?>) REPORTER.findMetrics(result.getJobID(), "deltaActivePartitionFiles").entrySet()
+        .stream().filter(e -> e.getKey().contains(".kinesisanalytics.Table.web_events.")).findFirst().orElseThrow().getValue();
+    // The latest commit wrote at least one file into the partition it touched.
+    assertThat(((Number) activeFiles.getValue()).longValue()).isPositive();
   }
 }
