@@ -95,6 +95,7 @@ public final class JobOptionKeys {
     public static final String CHECKPOINT_MIN_PAUSE = "checkpoint.min-pause";
     public static final String CHECKPOINT_TIMEOUT = "checkpoint.timeout";
     public static final String CHECKPOINT_TOLERABLE_FAILURES = "checkpoint.tolerable-failures";
+    public static final String EVENTS_DEDUP_SCOPE = "events.dedup-scope";
     public static final String EVENTS_DEDUP_WINDOW = "events.dedup-window";
     public static final String EVENTS_MAX_EVENT_AGE = "events.max-event-age";
     public static final String EVENTS_MAX_FUTURE_SKEW = "events.max-future-skew";

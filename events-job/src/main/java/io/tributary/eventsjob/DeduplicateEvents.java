@@ -9,7 +9,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
 import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -28,8 +27,13 @@ import org.apache.flink.table.data.RowData;
  * RouteEvents#QUARANTINE}: rejected records ({@link EventMapper}, as {@link RouteEvents} does) and
  * conflicting duplicates.
  *
- * <p>Contract, for copies of one {@code event_id} reaching one subtask (all copies of an id do:
- * the stream is keyed by it):
+ * <p>Two scopes ({@link DedupScope}): keyed by the event id ({@link DedupScope#STREAM}: all copies
+ * of an id reach one subtask, wherever they arrived), or keyed by the record's shard ({@link
+ * DedupScope#SHARD}: chained to the source without an exchange, {@link ShardKeys}; copies of an id
+ * on one shard reach one subtask). Either way the id's entry lives in the table of the current
+ * key group, so it moves with its key group when the job is rescaled.
+ *
+ * <p>Contract, for copies of one {@code event_id} reaching one subtask:
  *
  * <ul>
  *   <li>The first copy is written. A later copy whose arrival time is less than {@code window}
@@ -80,10 +84,11 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   private final long retainBuckets;
   private final int maxPayloadBytes;
   private final EventTimePolicy eventTime;
+  private final DedupScope scope;
 
   private transient SeenIds[] tables;
+  private transient AbstractKeyedStateBackend<?> backend;
   private transient int firstKeyGroup;
-  private transient int numberOfKeyGroups;
   /** The largest arrival bucket seen (absolute), or Long.MIN_VALUE before any. */
   private transient long clock;
   private transient long lastSweep;
@@ -93,19 +98,24 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   private transient Counter conflicts;
   private transient Counter keyMismatches;
 
-  /** Accepts every event timestamp and payloads up to the contract's default size. */
+  /** Keyed by event id, accepting every event timestamp and payloads up to the contract's default size. */
   public DeduplicateEvents(Duration window) {
-    this(window, io.tributary.events.WebEventContract.DEFAULT_MAX_PAYLOAD_BYTES, EventTimePolicy.NONE);
+    this(window, io.tributary.events.WebEventContract.DEFAULT_MAX_PAYLOAD_BYTES, EventTimePolicy.NONE, DedupScope.STREAM);
   }
 
   /**
    * @param window copies arriving within it of the first are duplicates
    * @param maxPayloadBytes larger payloads are quarantined
    * @param eventTime valid events whose timestamp is outside it are quarantined
+   * @param scope what the input is keyed by: {@link IdentifiedRecord#key()} ({@link
+   *     DedupScope#STREAM}) or {@link ShardKeys.Selector} ({@link DedupScope#SHARD})
    */
-  public DeduplicateEvents(Duration window, int maxPayloadBytes, EventTimePolicy eventTime) {
+  public DeduplicateEvents(Duration window, int maxPayloadBytes, EventTimePolicy eventTime, DedupScope scope) {
     this.maxPayloadBytes = maxPayloadBytes;
     this.eventTime = eventTime;
+    this.scope = java.util.Objects.requireNonNull(scope);
+    // Chained to the source when keyed by shard (an AbstractStreamOperator starts its own chain by default).
+    this.chainingStrategy = org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS;
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("dedup window must be positive: " + window);
     }
@@ -131,9 +141,8 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    AbstractKeyedStateBackend<?> backend = (AbstractKeyedStateBackend<?>) getKeyedStateBackend();
+    backend = (AbstractKeyedStateBackend<?>) getKeyedStateBackend();
     KeyGroupRange range = backend.getKeyGroupRange();
-    numberOfKeyGroups = backend.getNumberOfKeyGroups();
     firstKeyGroup = range.getStartKeyGroup();
     tables = new SeenIds[range.getNumberOfKeyGroups()];
     clock = Long.MIN_VALUE;
@@ -222,8 +231,10 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
       output.collect(RouteEvents.QUARANTINE, element.replace(mapped.row()));
       return;
     }
-    EventIdKey key = (EventIdKey) getCurrentKey();
-    if (!key.equals(EventIdKey.of(mapped.row().getString(AtomicEventsTable.EVENT_ID)))) {
+    EventIdKey key = EventIdKey.of(mapped.row().getString(AtomicEventsTable.EVENT_ID));
+    // Keyed by event id, the record came here under the key the id scan found: it must be this one.
+    if (scope == DedupScope.STREAM && !key.equals(element.getValue().key())) {
+      key = element.getValue().key();
       keyMismatches.inc();
       output.collect(RouteEvents.QUARANTINE, element.replace(QuarantineTable.toRow(record, QuarantineTable.PROCESSING_ERROR,
           "event_id", "the event id scan found another id than the parser (key " + key + "): a bug, please report it", now)));
@@ -233,7 +244,7 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
     long bucket = Math.floorDiv(arrival, bucketMillis);
     advanceClock(bucket);
     long fingerprint = PayloadFingerprint.of(record.getPayload());
-    SeenIds table = table(KeyGroupRangeAssignment.assignToKeyGroup(key, numberOfKeyGroups));
+    SeenIds table = table(currentKeyGroup(record));
     long high = key.bitsHigh();
     long low = key.bitsLow();
     int slot = table.find(high, low);
@@ -253,6 +264,45 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
       table.insert(-slot - 1, high, low, SeenIds.meta(fingerprint, bucket));
     }
     output.collect(element.replace(mapped.row()));
+  }
+
+  /**
+   * Flink refuses a key outside this subtask's key groups; per shard that means the source read a
+   * shard another subtask owns, so say that instead of Flink's bare key-context error.
+   */
+  @Override
+  @SuppressWarnings("rawtypes")
+  public void setKeyContextElement1(StreamRecord record) throws Exception {
+    try {
+      super.setKeyContextElement1(record);
+    } catch (RuntimeException e) {
+      if (scope != DedupScope.SHARD) {
+        throw e;
+      }
+      throw misplaced(((IdentifiedRecord) record.getValue()).record(), -1, e);
+    }
+  }
+
+  private IllegalStateException misplaced(KinesisRecord record, int keyGroup, Exception cause) {
+    return new IllegalStateException("A record of shard " + record.getShardId()
+        + (keyGroup >= 0 ? " (key group " + keyGroup + ")" : "")
+        + " reached dedup subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()
+        + ", which owns key groups " + firstKeyGroup + ".." + (firstKeyGroup + tables.length - 1)
+        + ": with events.dedup-scope=" + scope + " the Kinesis source must assign shards with "
+        + "ShardIdAssigner.alignedWithShardKeys() and run at the dedup's parallelism", cause);
+  }
+
+  /**
+   * The key group Flink computed for the current key. Per shard, the source's shard assignment must
+   * match the key groups ({@link ShardIdAssigner#alignedWithShardKeys()}); a record of a shard this
+   * subtask does not own would be deduplicated against the wrong ids, so it fails the job instead.
+   */
+  private int currentKeyGroup(KinesisRecord record) {
+    int keyGroup = backend.getCurrentKeyGroupIndex();
+    if (keyGroup < firstKeyGroup || keyGroup >= firstKeyGroup + tables.length) {
+      throw misplaced(record, keyGroup, null);
+    }
+    return keyGroup;
   }
 
   /** Moves the clock to {@code bucket} if later; sweeps expired ids every 1/8 window of arrival time. */

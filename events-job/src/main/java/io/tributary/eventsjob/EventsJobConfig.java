@@ -1,5 +1,6 @@
 package io.tributary.eventsjob;
 
+import static io.tributary.eventsjob.EventsJobOptions.EVENTS_DEDUP_SCOPE;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_DEDUP_WINDOW;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_EVENT_AGE;
 import static io.tributary.eventsjob.EventsJobOptions.EVENTS_MAX_FUTURE_SKEW;
@@ -93,6 +94,7 @@ public final class EventsJobConfig {
   private final String quarantineTable;
   private final int maxPayloadBytes;
   private final Duration dedupWindow;
+  private final DedupScope dedupScope;
   private final EventTimePolicy eventTimePolicy;
   private final Integer parallelism;
   private final Map<String, String> sinkOptions;
@@ -213,9 +215,13 @@ public final class EventsJobConfig {
     this.dedupWindow = r.get(EVENTS_DEDUP_WINDOW);
     r.check(dedupWindow == null || !dedupWindow.isNegative(),
         EVENTS_DEDUP_WINDOW.key() + " must not be negative (0 disables deduplication)");
+    this.dedupScope = r.get(EVENTS_DEDUP_SCOPE);
     this.eventTimePolicy = new EventTimePolicy(nonNegative(r, EVENTS_MAX_EVENT_AGE), nonNegative(r, EVENTS_MAX_FUTURE_SKEW));
     this.parallelism = r.params().contains(EVENTS_PARALLELISM.key()) ? r.get(EVENTS_PARALLELISM) : null;
     r.check(parallelism == null || parallelism >= 1, EVENTS_PARALLELISM.key() + " must be at least 1, was " + parallelism);
+    r.check(parallelism == null || dedupScope != DedupScope.SHARD || parallelism <= ShardKeys.KEY_GROUPS,
+        EVENTS_PARALLELISM.key() + " must be at most " + ShardKeys.KEY_GROUPS + " with " + EVENTS_DEDUP_SCOPE.key()
+            + "=SHARD, was " + parallelism);
 
     // Handed on: the Delta sink's options (checked here, with the job's; the table path is the
     // lake's, or a stand-in when lake.path is missing, until sinkConfig sets a table's), Hadoop
@@ -373,6 +379,11 @@ public final class EventsJobConfig {
     return dedupWindow;
   }
 
+  /** Where copies of an event id must arrive to be deduplicated ({@code events.dedup-scope}). */
+  public DedupScope dedupScope() {
+    return dedupScope;
+  }
+
   /** Which event timestamps go to atomic_events ({@code events.max-event-age}, {@code events.max-future-skew}). */
   public EventTimePolicy eventTimePolicy() {
     return eventTimePolicy;
@@ -419,6 +430,7 @@ public final class EventsJobConfig {
         + ", quarantine=" + quarantineTablePath()
         + ", maxPayloadBytes=" + maxPayloadBytes
         + ", dedupWindow=" + dedupWindow
+        + ", dedupScope=" + dedupScope
         + ", maxEventAge=" + eventTimePolicy.maxAge()
         + ", maxFutureSkew=" + eventTimePolicy.maxFutureSkew()
         + ", parallelism=" + (parallelism != null ? parallelism : "default")

@@ -170,6 +170,18 @@ public final class EventsJobOptions {
                   + " occurrence (approximate arrival time, not processing time) is dropped if its payload"
                   + " is identical, quarantined as CONFLICTING_DUPLICATE otherwise. 0 disables deduplication.");
 
+  public static final ConfigOption<DedupScope> EVENTS_DEDUP_SCOPE =
+      ConfigOptions.key("events.dedup-scope")
+          .enumType(DedupScope.class)
+          .defaultValue(DedupScope.STREAM)
+          .withDescription(
+              "Where copies of an event_id must arrive to be deduplicated. STREAM: anywhere in the stream (records"
+                  + " cross a keyBy on event_id, an exchange between tasks). SHARD: on the same shard, as re-sends"
+                  + " with the same partition key do (AWS SDK and KPL retries); deduplicated in the source's task"
+                  + " without an exchange, at a fraction of the CPU, at most 128 subtasks; copies arriving on"
+                  + " different shards are all written (docs/reliability.md). Changing it drops the remembered ids"
+                  + " (restore with --allowNonRestoredState).");
+
   public static final ConfigOption<Duration> EVENTS_MAX_EVENT_AGE =
       ConfigOptions.key("events.max-event-age")
           .durationType()
@@ -219,6 +231,7 @@ public final class EventsJobOptions {
           LAKE_QUARANTINE_TABLE,
           EVENTS_MAX_PAYLOAD_BYTES,
           EVENTS_DEDUP_WINDOW,
+          EVENTS_DEDUP_SCOPE,
           EVENTS_MAX_EVENT_AGE,
           EVENTS_MAX_FUTURE_SKEW,
           EVENTS_PARALLELISM);

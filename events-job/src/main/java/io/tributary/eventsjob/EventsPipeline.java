@@ -2,7 +2,9 @@ package io.tributary.eventsjob;
 
 import io.tributary.delta.DeltaSink;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
@@ -13,10 +15,14 @@ import org.apache.flink.table.types.logical.RowType;
  * The events job's topology, in parts that tests and benchmarks recombine:
  *
  * <pre>
- * with dedup (the default):
+ * with dedup by stream (events.dedup-scope=STREAM, the default):
  * Kinesis source ─► find event_id ─► keyBy(event_id) ─► parse, route, deduplicate ─┬─► Delta atomic_events
  *                   (byte scan)      (payload bytes)                                └─► Delta atomic_events_quarantine
  *                                                          (rejected records, conflicting ids: side output)
+ * with dedup by shard (events.dedup-scope=SHARD): keyed by shard and chained to the source (no
+ * exchange, no id scan); the source reads each shard in the subtask owning its key group:
+ * Kinesis source ─► parse, route, deduplicate per shard ─┬─► Delta atomic_events
+ *                                                         └─► Delta atomic_events_quarantine
  * without dedup:
  * Kinesis source ─► route (parse) ─┬─► Delta atomic_events
  *                                  └─(side output)─► Delta atomic_events_quarantine
@@ -43,6 +49,11 @@ public final class EventsPipeline {
    * docs/reliability.md).
    */
   public static final String DEDUP_UID = "events-job-dedup-v2";
+  /**
+   * The per-shard dedup operator's uid ({@link DedupScope#SHARD}): its ids are keyed by shard, so
+   * they cannot be mapped to or from the by-stream operator's; switching scopes starts with no ids.
+   */
+  public static final String DEDUP_PER_SHARD_UID = "events-job-dedup-per-shard";
   public static final String ATOMIC_SINK_UID = "events-job-atomic-events-sink";
   public static final String QUARANTINE_SINK_UID = "events-job-quarantine-sink";
 
@@ -112,19 +123,22 @@ public final class EventsPipeline {
    * are dropped, conflicting ones quarantined ({@link DeduplicateEvents}).
    */
   public static Routed route(DataStream<KinesisRecord> records, EventsJobConfig config) {
-    return route(
-        records, config.maxPayloadBytes(), config.eventTimePolicy(), config.dedupWindow(), config.parallelism().orElse(null));
+    return route(records, config.maxPayloadBytes(), config.eventTimePolicy(), config.dedupWindow(), config.dedupScope(),
+        config.parallelism().orElse(null));
   }
 
   /** As {@link #route(DataStream, int, EventTimePolicy, Duration, Integer)}, accepting every event timestamp. */
   public static Routed route(
       DataStream<KinesisRecord> records, int maxPayloadBytes, Duration dedupWindow, Integer parallelism) {
-    return route(records, maxPayloadBytes, EventTimePolicy.NONE, dedupWindow, parallelism);
+    return route(records, maxPayloadBytes, EventTimePolicy.NONE, dedupWindow, DedupScope.STREAM, parallelism);
   }
 
   /**
    * @param eventTime valid events outside it go to the quarantine
    * @param dedupWindow {@link Duration#ZERO} for no deduplication
+   * @param scope with {@link DedupScope#SHARD}, {@code records} must come from a source that reads
+   *     each shard in the subtask owning its key group ({@link ShardIdAssigner#alignedWithShardKeys()}),
+   *     at the same parallelism
    * @param parallelism null for the environment's
    */
   public static Routed route(
@@ -132,6 +146,7 @@ public final class EventsPipeline {
       int maxPayloadBytes,
       EventTimePolicy eventTime,
       Duration dedupWindow,
+      DedupScope scope,
       Integer parallelism) {
     if (dedupWindow.isZero()) {
       SingleOutputStreamOperator<RowData> events =
@@ -145,19 +160,37 @@ public final class EventsPipeline {
       return new Routed(events, events.getSideOutput(RouteEvents.QUARANTINE));
     }
     SingleOutputStreamOperator<IdentifiedRecord> identified =
-        records
-            .map(new IdentifyEvents(maxPayloadBytes), IdentifiedRecord.TypeInfo.INSTANCE)
-            .uid(ROUTE_UID)
-            .name("Find event ids");
-    SingleOutputStreamOperator<RowData> deduplicated =
-        identified
-            .keyBy(IdentifiedRecord::key, EventIdKey.TypeInfo.INSTANCE)
-            .transform(
-                "Parse, route and deduplicate by event_id",
-                rowTypeInfo(AtomicEventsTable.ROW_TYPE),
-                new DeduplicateEvents(dedupWindow, maxPayloadBytes, eventTime))
-            .uid(DEDUP_UID)
-            .name("Parse, route and deduplicate by event_id");
+        scope == DedupScope.SHARD
+            ? records.map(IdentifiedRecord::unscanned, IdentifiedRecord.TypeInfo.INSTANCE).uid(ROUTE_UID).name("Records")
+            : records.map(new IdentifyEvents(maxPayloadBytes), IdentifiedRecord.TypeInfo.INSTANCE)
+                .uid(ROUTE_UID)
+                .name("Find event ids");
+    SingleOutputStreamOperator<RowData> deduplicated;
+    if (scope == DedupScope.SHARD) {
+      // Keyed by shard without an exchange: the source already put each shard in its key group's
+      // subtask. Flink chains only operators of equal max parallelism, so the whole job gets the
+      // dedup's (operators without their own take the environment's when the graph is built).
+      records.getExecutionEnvironment().setMaxParallelism(ShardKeys.KEY_GROUPS);
+      deduplicated =
+          DataStreamUtils.reinterpretAsKeyedStream(identified, new ShardKeys.Selector(), Types.INT)
+              .transform(
+                  "Parse, route and deduplicate by event_id per shard",
+                  rowTypeInfo(AtomicEventsTable.ROW_TYPE),
+                  new DeduplicateEvents(dedupWindow, maxPayloadBytes, eventTime, DedupScope.SHARD))
+              .uid(DEDUP_PER_SHARD_UID)
+              .name("Parse, route and deduplicate by event_id per shard")
+              .setMaxParallelism(ShardKeys.KEY_GROUPS);
+    } else {
+      deduplicated =
+          identified
+              .keyBy(IdentifiedRecord::key, EventIdKey.TypeInfo.INSTANCE)
+              .transform(
+                  "Parse, route and deduplicate by event_id",
+                  rowTypeInfo(AtomicEventsTable.ROW_TYPE),
+                  new DeduplicateEvents(dedupWindow, maxPayloadBytes, eventTime, DedupScope.STREAM))
+              .uid(DEDUP_UID)
+              .name("Parse, route and deduplicate by event_id");
+    }
     if (parallelism != null) {
       identified.setParallelism(parallelism);
       deduplicated.setParallelism(parallelism);

@@ -27,6 +27,17 @@ public final class IdentifiedRecord {
     this.record = Objects.requireNonNull(record);
   }
 
+  /** The key of records nobody scanned ({@link #unscanned}). */
+  private static final EventIdKey NOT_SCANNED = EventIdKey.forNonEvent(null);
+
+  /**
+   * A record the per-shard dedup ({@link DedupScope#SHARD}) takes as it is: keyed by its shard, it
+   * needs no id before the parse, so the id scan is skipped and {@link #key()} means nothing.
+   */
+  public static IdentifiedRecord unscanned(KinesisRecord record) {
+    return new IdentifiedRecord(NOT_SCANNED, record);
+  }
+
   /** The record's event id, or a spreading key for a record that is no valid event. */
   public EventIdKey key() {
     return key;

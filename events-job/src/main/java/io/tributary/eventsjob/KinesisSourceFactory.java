@@ -16,11 +16,16 @@ public final class KinesisSourceFactory {
 
   private KinesisSourceFactory() {}
 
-  /** The source of {@link KinesisRecord}s, one per Kinesis record, shards spread by {@link ShardIdAssigner}. */
+  /**
+   * The source of {@link KinesisRecord}s, one per Kinesis record, shards spread by {@link
+   * ShardIdAssigner}: round-robin, or aligned with the per-shard dedup's key groups when it
+   * deduplicates per shard.
+   */
   public static FlinkKinesisConsumer<KinesisRecord> create(EventsJobConfig config) {
     FlinkKinesisConsumer<KinesisRecord> consumer =
         new FlinkKinesisConsumer<>(config.streamName(), new KinesisRecordDeserializer(), consumerProperties(config));
-    consumer.setShardAssigner(new ShardIdAssigner());
+    boolean perShard = config.dedupScope() == DedupScope.SHARD && !config.dedupWindow().isZero();
+    consumer.setShardAssigner(perShard ? ShardIdAssigner.alignedWithShardKeys() : ShardIdAssigner.roundRobin());
     return consumer;
   }
 

@@ -1,6 +1,7 @@
 package io.tributary.eventsjob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.events.SessionSimulator;
 import io.tributary.events.WebEventJson;
@@ -64,13 +65,13 @@ class DeduplicateEventsTest {
     return new StreamRecord<>(new IdentifiedRecord(IdentifyEvents.keyOf(r, PARSER, new SimpleCounter()), r));
   }
 
-  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> h) {
+  private static List<String> output(KeyedOneInputStreamOperatorTestHarness<?, IdentifiedRecord, RowData> h) {
     return h.extractOutputValues().stream()
         .map(r -> r.getString(AtomicEventsTable.EVENT_ID) + "/" + r.getString(AtomicEventsTable.EVENT_TYPE))
         .collect(Collectors.toList());
   }
 
-  private static List<RowData> quarantined(KeyedOneInputStreamOperatorTestHarness<EventIdKey, IdentifiedRecord, RowData> h) {
+  private static List<RowData> quarantined(KeyedOneInputStreamOperatorTestHarness<?, IdentifiedRecord, RowData> h) {
     var side = h.getSideOutput(RouteEvents.QUARANTINE);
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
   }
@@ -256,6 +257,50 @@ class DeduplicateEventsTest {
       System.out.printf("dedup state: %d bytes of heap per id (tables %d B per id)%n", perId, op.tableBytes() / op.idsHeld());
       assertThat(op.idsHeld()).isEqualTo(n + 1000);
       assertThat(perId).isLessThanOrEqualTo(40);
+    }
+  }
+
+  /** The per-shard operator, keyed as the job keys it ({@link ShardKeys.Selector}). */
+  private static KeyedOneInputStreamOperatorTestHarness<Integer, IdentifiedRecord, RowData> perShardHarness(
+      int parallelism, int subtask) throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new DeduplicateEvents(WINDOW, io.tributary.events.WebEventContract.DEFAULT_MAX_PAYLOAD_BYTES,
+            EventTimePolicy.NONE, DedupScope.SHARD),
+        new ShardKeys.Selector(), org.apache.flink.api.common.typeinfo.Types.INT,
+        ShardKeys.KEY_GROUPS, parallelism, subtask);
+    h.setup(new RowDataSerializer(AtomicEventsTable.ROW_TYPE));
+    return h;
+  }
+
+  private static StreamRecord<IdentifiedRecord> onShard(String shard, String id, String eventType, long arrivalMillis) {
+    KinesisRecord r = new KinesisRecord(payload(id, eventType), "s", shard, String.valueOf(arrivalMillis), arrivalMillis);
+    return new StreamRecord<>(IdentifiedRecord.unscanned(r));
+  }
+
+  @Test
+  void perShardItDropsReSendsOnAShardAndQuarantinesConflictsWithoutAnIdScan() throws Exception {
+    String shard = "shardId-000000000003";
+    try (var h = perShardHarness(2, ShardKeys.subtaskOf(shard, 2))) {
+      h.open();
+      h.processElement(onShard(shard, id(1), "page_view", 1_000));
+      h.processElement(onShard(shard, id(2), "page_view", 1_000));
+      h.processElement(onShard(shard, id(1), "page_view", 2_000)); // a re-send: dropped
+      h.processElement(onShard(shard, id(2), "click", 3_000)); // another event reusing the id
+      assertThat(output(h)).containsExactly(id(1) + "/page_view", id(2) + "/page_view");
+      assertThat(quarantined(h)).singleElement().satisfies(q ->
+          assertThat(q.getString(QuarantineTable.ERROR_REASON).toString()).isEqualTo(QuarantineTable.CONFLICTING_DUPLICATE));
+    }
+  }
+
+  @Test
+  void perShardARecordOfAShardThisSubtaskDoesNotReadFailsTheJobInsteadOfADedupAgainstTheWrongIds() throws Exception {
+    String shard = "shardId-000000000003";
+    int other = 1 - ShardKeys.subtaskOf(shard, 2);
+    try (var h = perShardHarness(2, other)) {
+      h.open();
+      assertThatThrownBy(() -> h.processElement(onShard(shard, id(1), "page_view", 1_000)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("shard " + shard).hasMessageContaining("alignedWithShardKeys");
     }
   }
 

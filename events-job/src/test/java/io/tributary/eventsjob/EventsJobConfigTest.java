@@ -45,6 +45,7 @@ class EventsJobConfigTest {
     assertThat(c.quarantineTablePath()).isEqualTo("s3a://lake/silver/atomic_events_quarantine");
     assertThat(c.maxPayloadBytes()).isEqualTo(65_536);
     assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.dedupScope()).isEqualTo(DedupScope.STREAM);
     assertThat(c.parallelism()).isEmpty();
     assertThat(c.shardDiscoveryInterval()).isEqualTo(Duration.ofSeconds(10));
 
@@ -196,6 +197,20 @@ class EventsJobConfigTest {
   @Test
   void everyOptionIsDocumented() {
     assertThat(EventsJobOptions.ALL).allSatisfy(o -> assertThat(o.description().toString()).isNotBlank());
+  }
+
+  @Test
+  void dedupPerShardIsChosenByNameAndLimitedToItsKeyGroups() {
+    Map<String, String> p = minimal();
+    p.put("events.dedup-scope", "SHARD");
+    p.put("events.parallelism", "128");
+    assertThat(config(p).dedupScope()).isEqualTo(DedupScope.SHARD);
+    p.put("events.parallelism", "129");
+    assertThatThrownBy(() -> config(p)).isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("events.parallelism must be at most 128 with events.dedup-scope=SHARD, was 129");
+    p.put("events.dedup-scope", "PARTITION");
+    assertThatThrownBy(() -> config(p)).isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("events.dedup-scope");
   }
 
   /** Issue 24: a misspelled key is refused with a suggestion, whatever the configuration source. */

@@ -112,6 +112,64 @@ class ExactlyOnceITCase {
         .isEqualTo(before.size() + payloads.size());
   }
 
+  /**
+   * Dedup per shard ({@code events.dedup-scope=SHARD}, no exchange): a producer re-sending with the
+   * same partition key while the job is down, then a restore at another parallelism. Each shard's
+   * remembered ids must move with the shard to its new subtask, or the re-sends would be written
+   * again; and records added meanwhile must each be written once.
+   */
+  @Test
+  void perShardDedupAcrossARescaledRestoreWritesEachEventOnce() throws Exception {
+    String stream = "per-shard";
+    kinesis().createStream(stream, 4);
+    List<WebEvent> before = EventsJobTesting.events(12, 300);
+    List<String> keys = new ArrayList<>();
+    before.forEach(e -> keys.add(e.getEventId())); // the producer keys by event id
+    List<String> origins = new ArrayList<>(TestKinesis.put(kinesis(), stream, EventsJobTesting.json(before), keys));
+    Map<String, String> params = slowParams(stream, 5, "250 ms");
+    params.put(EventsJobOptions.EVENTS_DEDUP_SCOPE.key(), "SHARD");
+    EventsJobConfig config = EventsJobTesting.config(kinesis(), params);
+
+    StreamExecutionEnvironment first = EventsJobTesting.env(2, new Configuration());
+    EventsJob.addTo(first, config);
+    JobClient job1 = first.executeAsync("per shard, before savepoint");
+    awaitRows(config.atomicEventsTablePath(), atLeast(150), TIMEOUT, "a first part of the events");
+    String savepoint =
+        job1.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+            .get();
+    System.out.println("Committed before the savepoint: "
+        + EventsJobTesting.rows(config.atomicEventsTablePath()).size() + " of " + before.size());
+
+    // While the job is down: new events, and re-sends (same key, so same shard) of events already written.
+    List<WebEvent> during = EventsJobTesting.events(13, 150);
+    List<byte[]> payloads = new ArrayList<>(EventsJobTesting.json(during));
+    List<String> duringKeys = new ArrayList<>();
+    during.forEach(e -> duringKeys.add(e.getEventId()));
+    payloads.addAll(EventsJobTesting.json(before.subList(0, 20)));
+    duringKeys.addAll(keys.subList(0, 20));
+    origins.addAll(TestKinesis.put(kinesis(), stream, payloads, duringKeys).subList(0, during.size()));
+
+    // Restored at parallelism 3: key groups, and with them shards and their ids, move between subtasks.
+    Configuration restore = new Configuration();
+    restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    StreamExecutionEnvironment second = EventsJobTesting.env(3, restore);
+    EventsJob.addTo(second, config);
+    JobClient job2 = second.executeAsync("per shard, after savepoint");
+    List<WebEvent> all = new ArrayList<>(before);
+    all.addAll(during);
+    try {
+      awaitRows(config.atomicEventsTablePath(), atLeast(all.size()), TIMEOUT, "all events");
+      COUNTERS.await(job2.getJobID(), DeduplicateEvents.DUPLICATES, 20, TIMEOUT);
+      Thread.sleep(1000);
+    } finally {
+      job2.cancel().get();
+    }
+    assertEachEventOnce(stream, all, origins, config);
+    assertThat(COUNTERS.sum(job2.getJobID(), DeduplicateEvents.DUPLICATES)).isEqualTo(20);
+    assertThat(COUNTERS.sum(job1.getJobID(), RouteEvents.ACCEPTED) + COUNTERS.sum(job2.getJobID(), RouteEvents.ACCEPTED))
+        .isEqualTo(before.size() + payloads.size());
+  }
+
   @Test
   void injectedFailureMidStreamWritesEachEventOnce() throws Exception {
     String stream = "failure";

@@ -19,15 +19,26 @@ final class TestKinesis {
    * @return per payload, in order, {@code <shardId>/<sequenceNumber>}
    */
   static List<String> put(KinesisEmulator kinesis, String stream, List<byte[]> payloads) {
+    List<String> keys = new ArrayList<>();
+    payloads.forEach(p -> keys.add(UUID.randomUUID().toString()));
+    return put(kinesis, stream, payloads, keys);
+  }
+
+  /**
+   * Puts each payload with its partition key, as a producer that re-sends with the same key does.
+   *
+   * @return per payload, in order, {@code <shardId>/<sequenceNumber>}
+   */
+  static List<String> put(KinesisEmulator kinesis, String stream, List<byte[]> payloads, List<String> partitionKeys) {
     List<String> sequenceNumbers = new ArrayList<>();
     try (KinesisClient client = kinesis.newClient()) {
       for (int from = 0; from < payloads.size(); from += 250) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (byte[] p : payloads.subList(from, Math.min(payloads.size(), from + 250))) {
+        for (int i = from; i < Math.min(payloads.size(), from + 250); i++) {
           entries.add(
               PutRecordsRequestEntry.builder()
-                  .partitionKey(UUID.randomUUID().toString())
-                  .data(SdkBytes.fromByteArray(p))
+                  .partitionKey(partitionKeys.get(i))
+                  .data(SdkBytes.fromByteArray(payloads.get(i)))
                   .build());
         }
         PutRecordsResponse response = client.putRecords(r -> r.streamName(stream).records(entries));

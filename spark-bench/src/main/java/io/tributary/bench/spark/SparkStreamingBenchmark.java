@@ -120,6 +120,8 @@ public final class SparkStreamingBenchmark {
     boolean rawDedupRun = true;
     boolean spark = true;
     boolean sparkDedup = false;
+    /** events.dedup-scope of the Tributary run with dedup. */
+    io.tributary.eventsjob.DedupScope dedupScope = io.tributary.eventsjob.DedupScope.STREAM;
     int repeats = 1;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "tributary-spark-bench");
     Path out;
@@ -127,12 +129,15 @@ public final class SparkStreamingBenchmark {
 
   /** The payloads of the current Flink run (one JVM, local environment: the generator reads them directly). */
   static volatile byte[][] payloads;
+  /** The Tributary runs' events.dedup-scope (--dedup-scope). */
+  static volatile io.tributary.eventsjob.DedupScope dedupScope = io.tributary.eventsjob.DedupScope.STREAM;
 
   public static void main(String[] args) throws Exception {
     Options o = parse(args);
     if (o == null) {
       return;
     }
+    dedupScope = o.dedupScope;
     org.apache.flink.util.FileUtils.deleteDirectory(o.dir.toFile());
     Files.createDirectories(o.dir);
 
@@ -304,7 +309,8 @@ public final class SparkStreamingBenchmark {
       if (o.spark) {
         rows.add(row("Spark 4.2 Structured Streaming + delta-spark 4.4 (file source, AvailableNow)", o, sparkSeconds, sparkPhase));
       }
-      rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink)", o, tributarySeconds, tributaryPhase));
+      rows.add(row("Tributary events pipeline (generator -> parse/dedup -> Delta sink), dedup by " + o.dedupScope, o,
+          tributarySeconds, tributaryPhase));
       rows.add(row("raw Parquet: parse + sink's Parquet writer, no Flink, no Delta log (ceiling)", o, rawSeconds, rawPhase));
       if (noDedupPhase != null) {
         rows.add(row("(reference) Tributary without dedup (no keyBy, no keyed state)", o, noDedupSeconds, noDedupPhase));
@@ -645,7 +651,7 @@ public final class SparkStreamingBenchmark {
     @Override
     public void open(SourceReaderContext context) {
       data = payloads;
-      shard = String.format(Locale.ROOT, "shardId-%012d", context.getIndexOfSubtask());
+      shard = shardReadBy(context.getIndexOfSubtask(), context.currentParallelism());
       produced = new AtomicLong();
       PRODUCED.add(produced);
     }
@@ -657,11 +663,28 @@ public final class SparkStreamingBenchmark {
     }
   }
 
+  /**
+   * A shard id the Kinesis source would read in {@code subtask}: by dedup scope SHARD the one
+   * {@code ShardIdAssigner.alignedWithShardKeys()} gives to it (the dedup
+   * refuses records of shards outside its key groups), else round-robin's.
+   */
+  static String shardReadBy(int subtask, int parallelism) {
+    for (int n = 0; ; n++) {
+      String shard = String.format(Locale.ROOT, "shardId-%012d", n);
+      int reader = dedupScope == io.tributary.eventsjob.DedupScope.SHARD
+          ? io.tributary.eventsjob.ShardKeys.subtaskOf(shard, parallelism) : n % parallelism;
+      if (reader == subtask) {
+        return shard;
+      }
+    }
+  }
+
   static EventsJobConfig config(Path lake) {
     JobParameters p = JobParameters.builder()
         .set(io.tributary.eventsjob.EventsJobOptions.KINESIS_STREAM, "generator")
         .set(io.tributary.eventsjob.EventsJobOptions.KINESIS_REGION, "local")
         .set(io.tributary.config.LakeOptions.LAKE_PATH, lake.toString())
+        .set(io.tributary.eventsjob.EventsJobOptions.EVENTS_DEDUP_SCOPE, dedupScope)
         .build();
     return EventsJobConfig.from(p, new Secrets(k -> null, Secrets.fixed(Map.of())), k -> null);
   }
@@ -837,6 +860,7 @@ public final class SparkStreamingBenchmark {
           "  --no-dedup-run true|false  also time the pipeline without dedup, for reference (true)",
           "  --raw-dedup-run true|false also time the raw ceiling with an in-memory dedup by event_id (true)",
           "  --spark-dedup true|false   also time Spark deduplicating by event_id as Tributary does, for reference (false)",
+          "  --dedup-scope stream|shard events.dedup-scope of the Tributary run with dedup (stream)",
           "  --spark true|false         run Spark (false: only Tributary and raw, e.g. to profile them) (true)",
           "  --repeats N                rounds of every timed run, interleaved; the median round is reported (1)",
           "  --dir PATH                 scratch directory (tmp/tributary-spark-bench, emptied first)",
@@ -855,6 +879,7 @@ public final class SparkStreamingBenchmark {
     if (p.contains("raw-dedup-run")) o.rawDedupRun = Boolean.parseBoolean(p.raw("raw-dedup-run"));
     if (p.contains("spark")) o.spark = Boolean.parseBoolean(p.raw("spark"));
     if (p.contains("spark-dedup")) o.sparkDedup = Boolean.parseBoolean(p.raw("spark-dedup"));
+    if (p.contains("dedup-scope")) o.dedupScope = io.tributary.eventsjob.DedupScope.valueOf(p.raw("dedup-scope").toUpperCase(Locale.ROOT));
     if (p.contains("repeats")) o.repeats = Integer.parseInt(p.raw("repeats"));
     if (p.contains("dir")) o.dir = Paths.get(p.raw("dir"));
     if (p.contains("out")) o.out = Paths.get(p.raw("out"));
