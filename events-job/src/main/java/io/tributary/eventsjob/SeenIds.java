@@ -8,9 +8,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * The event ids one dedup subtask remembers for one key group: an open-addressing hash table
  * (linear probing) in a single {@code long[]}, three longs per slot: the id's 128 bits and a
  * packed {@code meta} word of {@value #FINGERPRINT_BITS} bits of payload fingerprint and a
- * {@value #BUCKET_BITS}-bit arrival-time bucket. 24 bytes per slot and no object per id: at the
- * table's load of 0.68-0.85 that is 28-35 bytes of heap per id (Flink's heap keyed state took
- * 116 B). Not thread-safe; the operator's task thread owns it.
+ * {@value #BUCKET_BITS}-bit arrival-time bucket, plus one tag byte per slot in a {@code byte[]}
+ * (0 for empty, else 7 bits of the id's hash): a probe reads the tags, 64 slots per cache line,
+ * and touches a slot's 24 bytes only when its tag matches, so a lookup of a new id at a load of
+ * 0.85 costs about one cache line instead of the ~20 slots linear probing walks. 25 bytes per slot
+ * and no object per id: at the table's load of 0.68-0.85 that is 29-37 bytes of heap per id
+ * (Flink's heap keyed state took 116 B). Not thread-safe; the operator's task thread owns it.
  *
  * <p>Buckets are stored modulo 2<sup>{@value #BUCKET_BITS}</sup> and compared by their signed
  * difference ({@link #age}): correct while every remembered id is less than 2<sup>23</sup>
@@ -24,8 +27,13 @@ final class SeenIds {
   private static final long PRESENT = 1L << BUCKET_BITS;
   private static final int MIN_CAPACITY = 16;
   private static final double MAX_LOAD = 0.85;
+  private static final int WRITE_BLOCK_IDS = 2730; // 64 KiB blocks
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   private long[] slots;
+  /** Per slot: 0 when empty, else {@link #tag} of the id (high bit set). */
+  private byte[] tags;
   private int capacity;
   private int size;
   private int growAt;
@@ -37,6 +45,7 @@ final class SeenIds {
   private void allocate(int newCapacity) {
     capacity = newCapacity;
     slots = new long[3 * newCapacity];
+    tags = new byte[newCapacity];
     size = 0;
     growAt = (int) (newCapacity * MAX_LOAD);
   }
@@ -60,9 +69,9 @@ final class SeenIds {
     return size;
   }
 
-  /** Heap bytes of the table's slots (what this structure holds per key group). */
+  /** Heap bytes of the table's slots and tags (what this structure holds per key group). */
   long slotBytes() {
-    return 8L * slots.length;
+    return 8L * slots.length + tags.length;
   }
 
   /**
@@ -70,15 +79,17 @@ final class SeenIds {
    * puts it. The free slot is valid until the next insert or sweep.
    */
   int find(long high, long low) {
-    int i = index(high, low);
+    long z = mix(high, low);
+    int i = index(z);
+    byte tag = tag(z);
+    byte[] t = tags;
     long[] s = slots;
     while (true) {
-      int at = 3 * i;
-      long meta = s[at + 2];
-      if (meta == 0) {
+      byte at = t[i];
+      if (at == 0) {
         return -i - 1;
       }
-      if (s[at] == high && s[at + 1] == low) {
+      if (at == tag && s[3 * i] == high && s[3 * i + 1] == low) {
         return i;
       }
       i = i + 1 == capacity ? 0 : i + 1;
@@ -99,6 +110,7 @@ final class SeenIds {
     slots[at] = high;
     slots[at + 1] = low;
     slots[at + 2] = meta;
+    tags[freeSlot] = tag(mix(high, low));
     if (++size > growAt) {
       // Grow by a quarter (not double): the table stays 68-85% full, keeping the heap per id
       // at 28-35 bytes; the extra rehashing is sequential and cheap next to the probes.
@@ -148,13 +160,15 @@ final class SeenIds {
     for (int at = 0; at < old.length; at += 3) {
       long meta = old[at + 2];
       if (meta != 0 && (clock == Long.MAX_VALUE || age(clock, meta) <= maxAge)) {
-        int i = index(old[at], old[at + 1]);
-        while (slots[3 * i + 2] != 0) {
+        long z = mix(old[at], old[at + 1]);
+        int i = index(z);
+        while (tags[i] != 0) {
           i = i + 1 == capacity ? 0 : i + 1;
         }
         slots[3 * i] = old[at];
         slots[3 * i + 1] = old[at + 1];
         slots[3 * i + 2] = meta;
+        tags[i] = tag(z);
         size++;
       }
     }
@@ -163,24 +177,45 @@ final class SeenIds {
     }
   }
 
-  /** Start slot of an id: its bits mixed (ids of one key group share hash bits), mapped onto the capacity. */
-  private int index(long high, long low) {
+  /** An id's bits mixed (ids of one key group share hash bits). */
+  private static long mix(long high, long low) {
     long z = high * 0x9E3779B97F4A7C15L ^ low;
     z = (z ^ (z >>> 32)) * 0xD6E8FEB86659FD93L;
-    z ^= z >>> 32;
+    return z ^ (z >>> 32);
+  }
+
+  /** Start slot of an id: the low 32 bits of its mix, mapped onto the capacity. */
+  private int index(long z) {
     return (int) (((z & 0xFFFFFFFFL) * capacity) >>> 32);
   }
 
-  /** Writes the ids: a count, then {@code (high, low, meta)} per id. */
+  /** An id's tag: 7 bits of its mix the start slot does not use, with the high bit set (never 0). */
+  private static byte tag(long z) {
+    return (byte) (0x80 | (z >>> 57));
+  }
+
+  /**
+   * Writes the ids: a count, then {@code (high, low, meta)} per id, big-endian (as {@link
+   * DataOutputView#writeLong} would). Copied into a buffer and written in blocks: a checkpoint
+   * copies every id, and a call per long cost more than the copy.
+   */
   void write(DataOutputView out) throws IOException {
     out.writeInt(size);
+    byte[] buffer = new byte[WRITE_BLOCK_IDS * 24];
+    int used = 0;
     for (int at = 0; at < slots.length; at += 3) {
       if (slots[at + 2] != 0) {
-        out.writeLong(slots[at]);
-        out.writeLong(slots[at + 1]);
-        out.writeLong(slots[at + 2]);
+        BIG_ENDIAN_LONGS.set(buffer, used, slots[at]);
+        BIG_ENDIAN_LONGS.set(buffer, used + 8, slots[at + 1]);
+        BIG_ENDIAN_LONGS.set(buffer, used + 16, slots[at + 2]);
+        used += 24;
+        if (used == buffer.length) {
+          out.write(buffer, 0, used);
+          used = 0;
+        }
       }
     }
+    out.write(buffer, 0, used);
   }
 
   /** Reads what {@link #write} wrote, adding each id with its meta mapped by {@code remap}. */
