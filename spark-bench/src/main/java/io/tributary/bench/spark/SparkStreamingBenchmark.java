@@ -420,7 +420,17 @@ public final class SparkStreamingBenchmark {
     String loadBefore;
     String loadAfter;
 
+    /**
+     * Starts timing after a full collection, so that a run does not pay (in process CPU time, GC
+     * threads included) for the garbage the previous run left, e.g. Spark's before Tributary's.
+     */
     static Phase start() {
+      System.gc();
+      try {
+        Thread.sleep(200); // let the collector's and the JIT's background threads settle
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       Phase p = new Phase();
       p.loadBefore = loadAverage();
       p.gc0 = gcMillis();
