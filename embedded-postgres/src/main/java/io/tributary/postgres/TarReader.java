@@ -197,30 +197,28 @@ final class TarReader {
     return data;
   }
 
+  /** Reads a whole header block; false at the end of the stream before its first byte. */
   private boolean readBlock(byte[] block) throws IOException {
-    int n = 0;
-    while (n < block.length) {
-      int r = in.read(block, n, block.length - n);
-      if (r < 0) {
-        if (n == 0) {
-          return false;
-        }
-        throw new EOFException("Tar archive ends inside a header");
-      }
-      n += r;
-    }
-    return true;
+    return fill(block, true);
   }
 
   private void readFully(byte[] data) throws IOException {
+    fill(data, false);
+  }
+
+  private boolean fill(byte[] data, boolean mayEndBefore) throws IOException {
     int n = 0;
     while (n < data.length) {
       int r = in.read(data, n, data.length - n);
       if (r < 0) {
-        throw new EOFException("Tar archive ends inside an entry");
+        if (mayEndBefore && n == 0) {
+          return false;
+        }
+        throw new EOFException(mayEndBefore ? "Tar archive ends inside a header" : "Tar archive ends inside an entry");
       }
       n += r;
     }
+    return true;
   }
 
   private void skip(long bytes) throws IOException {
