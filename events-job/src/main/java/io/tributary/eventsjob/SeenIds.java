@@ -129,25 +129,66 @@ final class SeenIds {
   }
 
   /**
-   * Forgets every id whose bucket is more than {@code maxAge} buckets before {@code clock}.
-   * Rebuilds the table (linear probing has no cheap delete), shrinking it when mostly empty.
+   * Forgets every id whose bucket is more than {@code maxAge} buckets before {@code clock}. In
+   * place (backward-shift deletion, one sequential pass), so a sweep of a full table reads it once
+   * instead of re-inserting every id that stays; the table is rebuilt only to shrink it when
+   * mostly empty.
    */
   void sweep(long clock, long maxAge) {
-    int live = 0;
-    for (int at = 0; at < slots.length; at += 3) {
-      long meta = slots[at + 2];
-      if (meta != 0 && age(clock, meta) <= maxAge) {
-        live++;
-      }
-    }
-    if (live == size) {
+    if (size == 0) {
       return;
     }
+    // Start after an empty slot: no run of occupied slots then wraps around the pass, and the
+    // entries a deletion moves back all come from later in the pass.
+    int empty = 0;
+    while (tags[empty] != 0) {
+      empty++;
+    }
+    int i = next(empty);
+    for (int scanned = 0; scanned < capacity; ) {
+      if (tags[i] != 0 && age(clock, slots[3 * i + 2]) > maxAge) {
+        deleteAt(i); // slot i may now hold a later entry of its run: look at it again
+      } else {
+        i = next(i);
+        scanned++;
+      }
+    }
     int newCapacity = capacity;
-    while (newCapacity > MIN_CAPACITY && live < newCapacity / 4) {
+    while (newCapacity > MIN_CAPACITY && size < newCapacity / 4) {
       newCapacity /= 2;
     }
-    rehash(newCapacity, clock, maxAge);
+    if (newCapacity != capacity) {
+      rehash(newCapacity, Long.MAX_VALUE, 0);
+    }
+  }
+
+  /** What {@link #sweep} did before it swept in place: a rebuild without the expired ids (for the benchmark). */
+  void sweepByRebuild(long clock, long maxAge) {
+    rehash(capacity, clock, maxAge);
+  }
+
+  /** Removes the id in {@code slot}, moving later entries of its run back so lookups still find them. */
+  private void deleteAt(int slot) {
+    int hole = slot;
+    for (int j = next(slot); tags[j] != 0; j = next(j)) {
+      int home = index(mix(slots[3 * j], slots[3 * j + 1]));
+      // The entry at j may fill the hole unless its home slot lies cyclically in (hole, j].
+      boolean homeAfterHole = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (!homeAfterHole) {
+        System.arraycopy(slots, 3 * j, slots, 3 * hole, 3);
+        tags[hole] = tags[j];
+        hole = j;
+      }
+    }
+    slots[3 * hole] = 0;
+    slots[3 * hole + 1] = 0;
+    slots[3 * hole + 2] = 0;
+    tags[hole] = 0;
+    size--;
+  }
+
+  private int next(int slot) {
+    return slot + 1 == capacity ? 0 : slot + 1;
   }
 
   private static int grown(int capacity) {
