@@ -45,6 +45,9 @@ final class DrillCommand implements Callable<Integer> {
       description = "Restart the Kinesis emulator during every N-th killed run (runs N, 2N, ...); 0: never (default ${DEFAULT-VALUE}).")
   int restartKinesisEvery;
 
+  @Option(names = "--dedup-scope", defaultValue = "STREAM", description = "events-job dedup scope, STREAM or SHARD (default ${DEFAULT-VALUE}).")
+  io.tributary.eventsjob.DedupScope dedupScope;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the kill moments and the data (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -57,7 +60,7 @@ final class DrillCommand implements Callable<Integer> {
           "--kills and --restart-*-every must be >= 0 and --max-delay >= --min-delay");
     }
     FailureDrill.Result r = new FailureDrill(dir, kills, min, max, TimeUtils.parseDuration(lastRun), seed,
-        restartPostgresEvery, restartKinesisEvery, System.out).run();
+        restartPostgresEvery, restartKinesisEvery, System.out).withDedupScope(dedupScope).run();
     return r.exactlyOnce() ? 0 : 1;
   }
 

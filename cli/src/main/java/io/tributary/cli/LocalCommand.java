@@ -78,6 +78,9 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "events-job parallelism (default ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--dedup-scope", defaultValue = "STREAM", description = "events-job dedup: STREAM (keyBy on event_id) or SHARD (per shard, no exchange; the producers re-send with the same partition key) (default ${DEFAULT-VALUE}).")
+  io.tributary.eventsjob.DedupScope dedupScope;
+
   @Option(names = "--web-ui-port", defaultValue = "0", description = "Flink web UI port on 127.0.0.1 (default: a free one).")
   int webUiPort;
 
@@ -97,7 +100,8 @@ final class LocalCommand implements Callable<Integer> {
         Optional.ofNullable(duration).map(d -> duration(cl, "--duration", d)),
         rate(cl, "--orders-rate", ordersRate), rate(cl, "--events-rate", eventsRate), malformedRate, duplicateRate,
         duration(cl, "--checkpoint-interval", checkpointInterval), Optional.ofNullable(postgresUrl), postgresUser,
-        Optional.ofNullable(kinesisEndpoint), region, stream, shards, parallelism, webUiPort, seed, warehouse);
+        Optional.ofNullable(kinesisEndpoint), region, stream, shards, parallelism, webUiPort, seed, warehouse)
+        .withDedupScope(dedupScope);
     LocalPlatform platform = new LocalPlatform(settings, System.out);
     Signals.onInterrupt(platform::requestStop);
     LocalSummary summary = platform.run();

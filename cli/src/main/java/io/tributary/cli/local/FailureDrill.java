@@ -69,6 +69,7 @@ public final class FailureDrill {
   private final int restartPostgresEvery;
   private final int restartKinesisEvery;
   private final Duration recoveryTimeout;
+  private io.tributary.eventsjob.DedupScope dedupScope = io.tributary.eventsjob.DedupScope.STREAM;
 
   /** A drill without restarts of PostgreSQL or the emulator. */
   public FailureDrill(Path dir, int kills, Duration minDelay, Duration maxDelay, Duration lastRun, long seed, PrintStream out) {
@@ -94,6 +95,12 @@ public final class FailureDrill {
     this.restartPostgresEvery = restartPostgresEvery;
     this.restartKinesisEvery = restartKinesisEvery;
     this.recoveryTimeout = Duration.ofMinutes(3);
+  }
+
+  /** Runs the events-job with this {@code events.dedup-scope} (default {@code STREAM}); call before {@link #run}. */
+  public FailureDrill withDedupScope(io.tributary.eventsjob.DedupScope scope) {
+    this.dedupScope = java.util.Objects.requireNonNull(scope);
+    return this;
   }
 
   /** What the drill found. */
@@ -328,7 +335,7 @@ public final class FailureDrill {
         "--postgres-url", pg.jdbcUrl(LocalPlatform.DATABASE), "--kinesis-endpoint", kinesis.endpoint().toString(),
         "--stream", STREAM, "--checkpoint-interval", "1s", "--orders-rate", "20/s", "--events-rate", "100/s",
         "--malformed-rate", "0.05", "--duplicate-rate", "0.02", "--seed", Long.toString(seed),
-        "--duration", last ? lastRun.toSeconds() + "s" : "1h"));
+        "--duration", last ? lastRun.toSeconds() + "s" : "1h", "--dedup-scope", dedupScope.name()));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
   }
 

@@ -325,6 +325,7 @@ public final class LocalPlatform {
         .set(EventsJobOptions.KINESIS_SECRET_ACCESS_KEY, "local")
         .set(LakeOptions.LAKE_PATH, silver.toString())
         .set(EventsJobOptions.EVENTS_PARALLELISM, settings.parallelism())
+        .set(EventsJobOptions.EVENTS_DEDUP_SCOPE, settings.dedupScope())
         .set(CheckpointOptions.INTERVAL, settings.checkpointInterval())
         .set(LakeOptions.SINK_PREFIX, DeltaSinkOptions.MANIFEST_ENABLED, true)
         .build();

@@ -26,6 +26,7 @@ public final class LocalSettings {
   private final int webUiPort;
   private final long seed;
   private final boolean warehouse;
+  private io.tributary.eventsjob.DedupScope dedupScope = io.tributary.eventsjob.DedupScope.STREAM;
 
   public LocalSettings(Path dataDir, Path lake, boolean keep, Optional<Duration> duration, double ordersPerSecond,
       double eventsPerSecond, double malformedRate, double duplicateRate, Duration checkpointInterval,
@@ -62,6 +63,16 @@ public final class LocalSettings {
     this.parallelism = parallelism;
     this.webUiPort = webUiPort;
     this.seed = seed;
+  }
+
+  /** Sets the events-job's {@code events.dedup-scope} (default {@code STREAM}); call before the run. */
+  public LocalSettings withDedupScope(io.tributary.eventsjob.DedupScope scope) {
+    this.dedupScope = java.util.Objects.requireNonNull(scope);
+    return this;
+  }
+
+  io.tributary.eventsjob.DedupScope dedupScope() {
+    return dedupScope;
   }
 
   /** Whether the run serves the orders table to an embedded warehouse. */
