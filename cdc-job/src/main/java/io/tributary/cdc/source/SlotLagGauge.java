@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replication slot's lag as a metric Managed Flink forwards to CloudWatch: gauge {@value #NAME}
- * in the group {@value #MANAGED_FLINK_GROUP}, the bytes of WAL between the server's current
+ * in the group {@value #MANAGED_FLINK_GROUP}, the bytes of WAL between the server's current insert
  * position and the slot's {@code confirmed_flush_lsn} (what the job has not confirmed yet; the
  * source confirms at completed checkpoints). A stalled job makes it grow, and with it the WAL the
  * server must keep.
@@ -54,7 +54,9 @@ final class SlotLagGauge {
       return;
     }
     nextRefresh = now + intervalMillis;
-    try (PreparedStatement st = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)"
+    // The insert position, not the write position: with synchronous_commit=off (as the embedded
+    // server runs) committed WAL can sit in the WAL buffers, and the write position would miss it.
+    try (PreparedStatement st = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)"
         + "::bigint FROM pg_replication_slots WHERE slot_name = ? AND confirmed_flush_lsn IS NOT NULL")) {
       st.setString(1, slot);
       try (ResultSet rs = st.executeQuery()) {
