@@ -141,7 +141,9 @@ class FlinkClusterITCase {
     List<Deployment> all = List.of(
         cdcJob("cdc-job local", HOME.resolve("lake-local").toString(), Map.of(), "cluster_local"),
         cdcJob("cdc-job s3", S3.uri("lake"), S3.hadoopConf(), "cluster_s3"),
-        eventsJob("events-job local", HOME.resolve("lake-local").toString(), Map.of()),
+        // Both dedup scopes: per shard (no exchange, shards aligned with key groups) on local disk,
+        // by stream (the default keyBy) on S3.
+        eventsJob("events-job local", HOME.resolve("lake-local").toString(), Map.of(), STREAM, "SHARD"),
         eventsJob("events-job s3", S3.uri("lake"), S3.hadoopConf()));
     List<Deployment> cdc = of(all, Deployment.Jar.CDC);
     List<Deployment> eventJobs = of(all, Deployment.Jar.EVENTS);
@@ -368,6 +370,12 @@ class FlinkClusterITCase {
   }
 
   private static Deployment eventsJob(String name, String lake, Map<String, String> hadoop, String stream) {
+    return eventsJob(name, lake, hadoop, stream, "STREAM");
+  }
+
+  /** @param dedupScope {@code events.dedup-scope} */
+  private static Deployment eventsJob(String name, String lake, Map<String, String> hadoop, String stream,
+      String dedupScope) {
     KinesisEmulator kinesis = KINESIS.emulator();
     Map<String, String> args = new LinkedHashMap<>();
     args.put("kinesis.stream", stream);
@@ -379,6 +387,7 @@ class FlinkClusterITCase {
     args.put("kinesis.shard-discovery-interval", "2 s");
     args.put("lake.path", lake);
     args.put("events.parallelism", "2");
+    args.put("events.dedup-scope", dedupScope);
     args.put("checkpoint.interval", "2s");
     hadoop.forEach((k, v) -> args.put("hadoop." + k, v));
     return new Deployment(name, Deployment.Jar.EVENTS, args,
