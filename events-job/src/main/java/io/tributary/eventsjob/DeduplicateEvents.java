@@ -244,7 +244,7 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
     long bucket = Math.floorDiv(arrival, bucketMillis);
     advanceClock(bucket);
     long fingerprint = PayloadFingerprint.of(record.getPayload());
-    SeenIds table = table(currentKeyGroup(record));
+    SeenIds table = table(backend.getCurrentKeyGroupIndex()); // computed by Flink for the current key
     long high = key.bitsHigh();
     long low = key.bitsLow();
     int slot = table.find(high, low);
@@ -267,8 +267,9 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
   }
 
   /**
-   * Flink refuses a key outside this subtask's key groups; per shard that means the source read a
-   * shard another subtask owns, so say that instead of Flink's bare key-context error.
+   * Flink refuses a key outside this subtask's key groups (the backend's key context checks every
+   * key); per shard that means the source read a shard another subtask owns, so say that instead
+   * of Flink's bare key-context error. Nothing is ever deduplicated against the wrong ids.
    */
   @Override
   @SuppressWarnings("rawtypes")
@@ -279,30 +280,13 @@ public final class DeduplicateEvents extends AbstractStreamOperator<RowData>
       if (scope != DedupScope.SHARD) {
         throw e;
       }
-      throw misplaced(((IdentifiedRecord) record.getValue()).record(), -1, e);
+      KinesisRecord r = ((IdentifiedRecord) record.getValue()).record();
+      throw new IllegalStateException("A record of shard " + r.getShardId() + " reached dedup subtask "
+          + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ", which owns key groups " + firstKeyGroup
+          + ".." + (firstKeyGroup + tables.length - 1) + ": with events.dedup-scope=" + scope
+          + " the Kinesis source must assign shards with ShardIdAssigner.alignedWithShardKeys() and run at the"
+          + " dedup's parallelism", e);
     }
-  }
-
-  private IllegalStateException misplaced(KinesisRecord record, int keyGroup, Exception cause) {
-    return new IllegalStateException("A record of shard " + record.getShardId()
-        + (keyGroup >= 0 ? " (key group " + keyGroup + ")" : "")
-        + " reached dedup subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()
-        + ", which owns key groups " + firstKeyGroup + ".." + (firstKeyGroup + tables.length - 1)
-        + ": with events.dedup-scope=" + scope + " the Kinesis source must assign shards with "
-        + "ShardIdAssigner.alignedWithShardKeys() and run at the dedup's parallelism", cause);
-  }
-
-  /**
-   * The key group Flink computed for the current key. Per shard, the source's shard assignment must
-   * match the key groups ({@link ShardIdAssigner#alignedWithShardKeys()}); a record of a shard this
-   * subtask does not own would be deduplicated against the wrong ids, so it fails the job instead.
-   */
-  private int currentKeyGroup(KinesisRecord record) {
-    int keyGroup = backend.getCurrentKeyGroupIndex();
-    if (keyGroup < firstKeyGroup || keyGroup >= firstKeyGroup + tables.length) {
-      throw misplaced(record, keyGroup, null);
-    }
-    return keyGroup;
   }
 
   /** Moves the clock to {@code bucket} if later; sweeps expired ids every 1/8 window of arrival time. */
