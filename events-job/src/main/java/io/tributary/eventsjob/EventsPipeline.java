@@ -159,18 +159,15 @@ public final class EventsPipeline {
       }
       return new Routed(events, events.getSideOutput(RouteEvents.QUARANTINE));
     }
-    SingleOutputStreamOperator<IdentifiedRecord> identified =
-        scope == DedupScope.SHARD
-            ? records.map(IdentifiedRecord::unscanned, IdentifiedRecord.TypeInfo.INSTANCE).uid(ROUTE_UID).name("Records")
-            : records.map(new IdentifyEvents(maxPayloadBytes), IdentifiedRecord.TypeInfo.INSTANCE)
-                .uid(ROUTE_UID)
-                .name("Find event ids");
+    SingleOutputStreamOperator<IdentifiedRecord> identified;
     SingleOutputStreamOperator<RowData> deduplicated;
     if (scope == DedupScope.SHARD) {
-      // Keyed by shard without an exchange: the source already put each shard in its key group's
-      // subtask. Flink chains only operators of equal max parallelism, so the whole job gets the
-      // dedup's (operators without their own take the environment's when the graph is built).
+      // Keyed by shard without an exchange or an id scan: the source already put each shard in
+      // its key group's subtask. Flink chains only operators of equal max parallelism, so the whole
+      // job gets the dedup's (operators without their own take the environment's when the graph
+      // is built).
       records.getExecutionEnvironment().setMaxParallelism(ShardKeys.KEY_GROUPS);
+      identified = records.map(IdentifiedRecord::unscanned, IdentifiedRecord.TypeInfo.INSTANCE).uid(ROUTE_UID).name("Records");
       deduplicated =
           DataStreamUtils.reinterpretAsKeyedStream(identified, new ShardKeys.Selector(), Types.INT)
               .transform(
@@ -181,6 +178,8 @@ public final class EventsPipeline {
               .name("Parse, route and deduplicate by event_id per shard")
               .setMaxParallelism(ShardKeys.KEY_GROUPS);
     } else {
+      identified =
+          records.map(new IdentifyEvents(maxPayloadBytes), IdentifiedRecord.TypeInfo.INSTANCE).uid(ROUTE_UID).name("Find event ids");
       deduplicated =
           identified
               .keyBy(IdentifiedRecord::key, EventIdKey.TypeInfo.INSTANCE)
