@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MathExpressionOptions;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -1233,12 +1234,7 @@ public final class TributaryStack extends Stack {
 
   /** As {@link #diff(String, Metric)}, labelled. */
   private static MathExpression diff(String id, Metric counter, String label) {
-    return MathExpression.Builder.create()
-        .expression("DIFF(" + id + ")")
-        .usingMetrics(Map.of(id, counter))
-        .period(Duration.minutes(5))
-        .label(label)
-        .build();
+    return diff(id, counter).with(MathExpressionOptions.builder().label(label).build());
   }
 
   /** The increase of a cumulative counter per period. */
